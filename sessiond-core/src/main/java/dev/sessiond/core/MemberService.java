@@ -1,0 +1,132 @@
+package dev.sessiond.core;
+
+import dev.sessiond.core.SessionEvent.Reason;
+import dev.sessiond.core.store.MemberStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Members: people who log in with a password. Deleting a member or changing its password
+ * ends its sessions; editing its profile changes theirs. A member's user ID is its member ID.
+ */
+public final class MemberService {
+
+  public static final int MAX_USERNAME_LENGTH = 64;
+  public static final int MAX_PASSWORD_LENGTH = 1024;
+
+  private final MemberStore store;
+  private final SessionService sessions;
+  private final PasswordHasher hasher;
+  private final Clock clock;
+
+  public MemberService(MemberStore store, SessionService sessions, PasswordHasher hasher, Clock clock) {
+    this.store = store;
+    this.sessions = sessions;
+    this.hasher = hasher;
+    this.clock = clock;
+  }
+
+  public CompletionStage<Member> create(String username, String password, Profile profile) {
+    requireUsername(username);
+    requirePassword(password);
+    Profile p = profile == null ? Profile.member(username) : profile;
+    return hasher.hash(password).thenCompose(hash -> {
+      Member member = new Member(Tokens.newId(), username, hash, p, clock.instant());
+      return store.create(member).thenApply(ignored -> member);
+    });
+  }
+
+  public CompletionStage<Member> get(String id) {
+    return store.findById(id).thenApply(m -> m.orElseThrow(MemberService::notFound));
+  }
+
+  public CompletionStage<Optional<Member>> findByUsername(String username) {
+    return store.findByUsername(username);
+  }
+
+  public CompletionStage<List<Member>> list(int offset, int limit) {
+    return store.list(offset, limit);
+  }
+
+  public CompletionStage<Long> count() {
+    return store.count();
+  }
+
+  public CompletionStage<Void> updateProfile(String id, Profile profile) {
+    return get(id).thenCompose(m -> store.update(m.withProfile(profile)))
+        .thenCompose(n -> sessions.updateProfile(id, profile))
+        .thenAccept(n -> {});
+  }
+
+  /** Sets a new password and ends every session of the member. */
+  public CompletionStage<Void> setPassword(String id, String password) {
+    requirePassword(password);
+    return get(id).thenCompose(m -> hasher.hash(password).thenCompose(h -> store.update(m.withPasswordHash(h))))
+        .thenCompose(n -> sessions.revokeUser(id, Reason.MEMBER_CHANGED))
+        .thenAccept(n -> {});
+  }
+
+  /** Removes the member and ends its sessions. */
+  public CompletionStage<Void> delete(String id) {
+    return store.delete(id).thenCompose(n -> {
+      if (n == 0) {
+        throw notFound();
+      }
+      return sessions.revokeUser(id, Reason.MEMBER_CHANGED);
+    }).thenAccept(n -> {});
+  }
+
+  /**
+   * Makes sure an admin named {@code username} exists at start-up. With a password: creates it,
+   * or sets its password if it differs (an unchanged one changes nothing). Without one: creates
+   * it with a generated password only when there is no member at all, and returns that password.
+   */
+  public CompletionStage<Optional<String>> bootstrapAdmin(String username, String password) {
+    return store.findByUsername(username).thenCompose(existing -> {
+      if (password != null) {
+        if (existing.isEmpty()) {
+          return create(username, password, Profile.admin(username)).thenApply(m -> Optional.empty());
+        }
+        Member m = existing.get();
+        return hasher.verify(password, m.passwordHash()).thenCompose(same -> same
+            ? CompletableFuture.completedFuture(Optional.<String>empty())
+            : setPassword(m.id(), password).thenApply(v -> Optional.<String>empty()));
+      }
+      return store.count().thenCompose(count -> {
+        if (count > 0) {
+          return CompletableFuture.completedFuture(Optional.<String>empty());
+        }
+        String generated = Tokens.newToken().substring(0, 24);
+        return create(username, generated, Profile.admin(username)).thenApply(m -> Optional.of(generated));
+      });
+    });
+  }
+
+  private static void requireUsername(String username) {
+    if (username == null || username.isBlank()) {
+      throw new SessiondException.Invalid("username is required");
+    }
+    if (username.length() > MAX_USERNAME_LENGTH) {
+      throw new SessiondException.Invalid("username is longer than " + MAX_USERNAME_LENGTH + " characters");
+    }
+    if (!username.strip().equals(username) || username.chars().anyMatch(Character::isISOControl)) {
+      throw new SessiondException.Invalid("username may not start or end with spaces or hold control characters");
+    }
+  }
+
+  private static void requirePassword(String password) {
+    if (password == null || password.isEmpty()) {
+      throw new SessiondException.Invalid("password is required");
+    }
+    if (password.length() > MAX_PASSWORD_LENGTH) {
+      throw new SessiondException.Invalid("password is longer than " + MAX_PASSWORD_LENGTH + " characters");
+    }
+  }
+
+  private static SessiondException.NotFound notFound() {
+    return new SessiondException.NotFound("member not found");
+  }
+}

@@ -1,0 +1,25 @@
+package dev.sessiond.core;
+
+/**
+ * What happened to sessions, for live pushes and metrics. Revocations name their scope: one
+ * session, every session of one user, or all of them.
+ */
+public sealed interface SessionEvent {
+
+  /** Why a session ended or its connections were dropped; each maps to its own close code. */
+  enum Reason { LOGOUT, REVOKED, USER_INTERRUPTED, CLEARED, MEMBER_CHANGED, EXPIRED, EVICTED, DISCONNECTED }
+
+  record Created(Session session) implements SessionEvent {}
+
+  /** One session ended. */
+  record Revoked(String sessionId, String userId, Reason reason) implements SessionEvent {}
+
+  /** Every session of one user ended; {@code count} of them existed. */
+  record UserRevoked(String userId, int count, Reason reason) implements SessionEvent {}
+
+  /** Every session ended. */
+  record AllRevoked(int count, Reason reason) implements SessionEvent {}
+
+  /** An admin asked for a session's live connections to be dropped; the session stays valid. */
+  record Disconnected(String sessionId, String userId) implements SessionEvent {}
+}

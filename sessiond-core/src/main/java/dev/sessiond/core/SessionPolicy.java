@@ -1,0 +1,45 @@
+package dev.sessiond.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How long sessions live and how many one user may hold.
+ *
+ * @param idleTimeout        a session unused this long ends; every use slides it
+ * @param maxLifetime        no session lives longer than this, however busy
+ * @param maxSessionsPerUser 0 for no limit
+ * @param onLimit            what a new session does to a user at the limit
+ */
+public record SessionPolicy(Duration idleTimeout, Duration maxLifetime, int maxSessionsPerUser, OnLimit onLimit) {
+
+  public enum OnLimit { EVICT_OLDEST, DENY }
+
+  /** Sliding updates are written at most this often per session; the idle deadline may be early by as much. */
+  private static final Duration MAX_TOUCH_GRANULARITY = Duration.ofSeconds(30);
+
+  public SessionPolicy {
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(maxLifetime, "maxLifetime");
+    Objects.requireNonNull(onLimit, "onLimit");
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new SessiondException.Invalid("session idle timeout must be positive");
+    }
+    if (maxLifetime.isNegative() || maxLifetime.isZero()) {
+      throw new SessiondException.Invalid("session max lifetime must be positive");
+    }
+    if (maxSessionsPerUser < 0) {
+      throw new SessiondException.Invalid("max sessions per user must be 0 (unlimited) or more");
+    }
+  }
+
+  public static SessionPolicy defaults() {
+    return new SessionPolicy(Duration.ofHours(1), Duration.ofHours(24), 0, OnLimit.EVICT_OLDEST);
+  }
+
+  /** A twentieth of the idle timeout, at most 30 s: how stale lastSeenAt may be. */
+  public Duration touchGranularity() {
+    Duration twentieth = idleTimeout.dividedBy(20);
+    return twentieth.compareTo(MAX_TOUCH_GRANULARITY) > 0 ? MAX_TOUCH_GRANULARITY : twentieth;
+  }
+}

@@ -1,0 +1,191 @@
+package dev.sessiond.core;
+
+import dev.sessiond.core.SessionEvent.Reason;
+import dev.sessiond.core.store.SessionStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Creates, verifies, lists and ends sessions. Every change is published on {@link Events}
+ * after the store has acknowledged it. Thread-safe; never blocks.
+ */
+public final class SessionService {
+
+  /** Tokens longer than this are not ours; refuse them before hashing. */
+  private static final int MAX_TOKEN_LENGTH = 256;
+  private static final Logger LOG = Logger.getLogger(SessionService.class.getName());
+  private static final CompletionStage<Optional<Session>> NONE = CompletableFuture.completedFuture(Optional.empty());
+
+  private final SessionStore store;
+  private final SessionPolicy policy;
+  private final Clock clock;
+  private final Events events;
+  private final Duration touchGranularity;
+
+  public SessionService(SessionStore store, SessionPolicy policy, Clock clock, Events events) {
+    this.store = store;
+    this.policy = policy;
+    this.clock = clock;
+    this.events = events;
+    this.touchGranularity = policy.touchGranularity();
+  }
+
+  /** What a new session needs. {@code ttl} may be null: then the policy's maximum lifetime applies. */
+  public record NewSession(String userId, Profile profile, Duration ttl, String ip, String userAgent) {}
+
+  /** A new session and its token, which exists nowhere else and is shown once. */
+  public record Issued(Session session, String token) {}
+
+  public CompletionStage<Issued> create(NewSession request) {
+    UserIds.require(request.userId());
+    Duration lifetime = policy.maxLifetime();
+    if (request.ttl() != null) {
+      if (request.ttl().isNegative() || request.ttl().isZero()) {
+        throw new SessiondException.Invalid("ttl must be a positive number of seconds");
+      }
+      lifetime = request.ttl().compareTo(lifetime) < 0 ? request.ttl() : lifetime;
+    }
+    Instant now = clock.instant();
+    String token = Tokens.newToken();
+    Instant deadline = now.plus(lifetime);
+    Session session = new Session(Tokens.newId(), request.userId(), Tokens.hash(token),
+        request.profile() == null ? Profile.member("") : request.profile(),
+        now, now, now.plus(policy.idleTimeout()), deadline, request.ip(), request.userAgent());
+    return makeRoom(session.userId())
+        .thenCompose(ignored -> store.create(session))
+        .thenApply(ignored -> {
+          events.publish(new SessionEvent.Created(session));
+          return new Issued(session, token);
+        });
+  }
+
+  /** The live session a token belongs to, slid forward in time; empty for anything else. */
+  public CompletionStage<Optional<Session>> verify(String token) {
+    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+      return NONE;
+    }
+    String hash = Tokens.hash(token);
+    return store.findByTokenHash(hash).thenApply(found -> {
+      if (found.isEmpty() || !Tokens.constantTimeEquals(found.get().tokenHash(), hash)) {
+        return Optional.<Session>empty();
+      }
+      return Optional.of(slide(found.get()));
+    });
+  }
+
+  public CompletionStage<Session> get(String id) {
+    return store.findById(id).thenApply(found -> found.orElseThrow(() -> notFound()));
+  }
+
+  public CompletionStage<List<Session>> list(String userId, String after, int limit) {
+    return store.list(userId, after, limit);
+  }
+
+  public CompletionStage<List<String>> users(String after, int limit) {
+    return store.listUsers(after, limit);
+  }
+
+  public CompletionStage<SessionStore.Counts> counts() {
+    return store.counts();
+  }
+
+  /** Ends one session; NotFound if there is none. */
+  public CompletionStage<Void> revoke(String id, Reason reason) {
+    return get(id).thenCompose(session -> store.delete(id).thenAccept(n -> {
+      if (n == 0) {
+        throw notFound();
+      }
+      events.publish(new SessionEvent.Revoked(id, session.userId(), reason));
+    }));
+  }
+
+  /** Ends every session of one user; returns how many there were. */
+  public CompletionStage<Integer> revokeUser(String userId, Reason reason) {
+    UserIds.require(userId);
+    return store.deleteByUser(userId).thenApply(n -> {
+      if (n > 0) {
+        events.publish(new SessionEvent.UserRevoked(userId, n, reason));
+      }
+      return n;
+    });
+  }
+
+  /** Ends every session; returns how many there were. */
+  public CompletionStage<Integer> revokeAll(Reason reason) {
+    return store.deleteAll().thenApply(n -> {
+      events.publish(new SessionEvent.AllRevoked(n, reason));
+      return n;
+    });
+  }
+
+  /** Drops a session's live connections; the session stays valid. */
+  public CompletionStage<Void> disconnect(String id) {
+    return get(id).thenAccept(s -> events.publish(new SessionEvent.Disconnected(s.id(), s.userId())));
+  }
+
+  /** Gives every session of a user a new profile (a member's was edited). */
+  public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
+    return store.updateProfile(userId, profile);
+  }
+
+  /** Removes sessions whose time is up, announcing each; returns how many. */
+  public CompletionStage<Integer> purgeExpired() {
+    return store.purgeExpired().thenApply(expired -> {
+      for (Session s : expired) {
+        events.publish(new SessionEvent.Revoked(s.id(), s.userId(), Reason.EXPIRED));
+      }
+      return expired.size();
+    });
+  }
+
+  private Session slide(Session session) {
+    Instant now = clock.instant();
+    if (Duration.between(session.lastSeenAt(), now).compareTo(touchGranularity) < 0) {
+      return session;
+    }
+    Session touched = session.touchedAt(now, policy.idleTimeout());
+    store.touch(touched.id(), touched.lastSeenAt(), touched.expiresAt()).exceptionally(e -> {
+      LOG.log(Level.FINE, "could not record use of session " + session.id(), e);
+      return null;
+    });
+    return touched;
+  }
+
+  /** Applies the per-user limit before a new session of {@code userId} is added. */
+  private CompletionStage<Void> makeRoom(String userId) {
+    int max = policy.maxSessionsPerUser();
+    if (max == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return store.list(userId, null, max + 1024).thenCompose(existing -> {
+      if (existing.size() < max) {
+        return CompletableFuture.completedFuture(null);
+      }
+      if (policy.onLimit() == SessionPolicy.OnLimit.DENY) {
+        throw new SessiondException.Forbidden("this user already holds the most sessions allowed (" + max + ")");
+      }
+      List<Session> oldestFirst = existing.stream()
+          .sorted((a, b) -> a.createdAt().compareTo(b.createdAt())).toList();
+      CompletionStage<Void> evictions = CompletableFuture.completedFuture(null);
+      for (Session victim : oldestFirst.subList(0, existing.size() - max + 1)) {
+        evictions = evictions.thenCompose(ignored -> store.delete(victim.id()).thenAccept(n -> {
+          if (n > 0) {
+            events.publish(new SessionEvent.Revoked(victim.id(), victim.userId(), Reason.EVICTED));
+          }
+        }));
+      }
+      return evictions;
+    });
+  }
+
+  private static SessiondException.NotFound notFound() {
+    return new SessiondException.NotFound("session not found");
+  }
+}

@@ -1,0 +1,183 @@
+package dev.sessiond.core.store;
+
+import dev.sessiond.core.Profile;
+import dev.sessiond.core.Session;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/**
+ * Sessions in memory, indexed by token hash (the verify path: one hash lookup), by ID (keyset
+ * pages) and by user. Reads take no lock; writes are serialised on this object, so the three
+ * indexes always agree once a write returns. Expired sessions stay until
+ * {@link #removeExpired} but are invisible to every read.
+ */
+public final class SessionIndex {
+
+  private final ConcurrentHashMap<String, Session> byToken = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<String, Session> byId = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<String, NavigableSet<String>> byUser = new ConcurrentSkipListMap<>();
+
+  public Session byToken(String tokenHash, Instant now) {
+    return live(byToken.get(tokenHash), now);
+  }
+
+  public Session byId(String id, Instant now) {
+    return live(byId.get(id), now);
+  }
+
+  public synchronized void put(Session session) {
+    Session old = byId.put(session.id(), session);
+    if (old != null) {
+      byToken.remove(old.tokenHash());
+    }
+    byToken.put(session.tokenHash(), session);
+    byUser.computeIfAbsent(session.userId(), u -> new ConcurrentSkipListSet<>()).add(session.id());
+  }
+
+  /** Slides a session's times; returns the updated session, or null if it is gone. */
+  public synchronized Session touch(String id, Instant lastSeenAt, Instant expiresAt) {
+    Session old = byId.get(id);
+    if (old == null) {
+      return null;
+    }
+    Session touched = new Session(old.id(), old.userId(), old.tokenHash(), old.profile(), old.createdAt(),
+        lastSeenAt, expiresAt, old.deadline(), old.ip(), old.userAgent());
+    byId.put(id, touched);
+    byToken.put(touched.tokenHash(), touched);
+    return touched;
+  }
+
+  public synchronized Session remove(String id) {
+    Session old = byId.remove(id);
+    if (old != null) {
+      byToken.remove(old.tokenHash());
+      NavigableSet<String> ids = byUser.get(old.userId());
+      if (ids != null) {
+        ids.remove(id);
+        if (ids.isEmpty()) {
+          byUser.remove(old.userId());
+        }
+      }
+    }
+    return old;
+  }
+
+  public synchronized List<Session> removeUser(String userId) {
+    NavigableSet<String> ids = byUser.remove(userId);
+    if (ids == null) {
+      return List.of();
+    }
+    List<Session> removed = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      Session old = byId.remove(id);
+      if (old != null) {
+        byToken.remove(old.tokenHash());
+        removed.add(old);
+      }
+    }
+    return removed;
+  }
+
+  /** Removes everything; returns how many sessions there were. */
+  public synchronized int clear() {
+    int count = byId.size();
+    byId.clear();
+    byToken.clear();
+    byUser.clear();
+    return count;
+  }
+
+  public List<Session> page(String userId, String after, int limit, Instant now) {
+    List<Session> page = new ArrayList<>(Math.min(limit, 1024));
+    if (userId != null) {
+      NavigableSet<String> ids = byUser.get(userId);
+      if (ids == null) {
+        return page;
+      }
+      for (String id : after == null ? ids : ids.tailSet(after, false)) {
+        Session s = live(byId.get(id), now);
+        if (s != null && page.add(s) && page.size() == limit) {
+          break;
+        }
+      }
+      return page;
+    }
+    NavigableMap<String, Session> tail = after == null ? byId : byId.tailMap(after, false);
+    for (Session s : tail.values()) {
+      if (!s.isExpiredAt(now) && page.add(s) && page.size() == limit) {
+        break;
+      }
+    }
+    return page;
+  }
+
+  public List<String> users(String after, int limit, Instant now) {
+    List<String> page = new ArrayList<>(Math.min(limit, 1024));
+    var tail = after == null ? byUser : byUser.tailMap(after, false);
+    for (Map.Entry<String, NavigableSet<String>> e : tail.entrySet()) {
+      if (hasLive(e.getValue(), now)) {
+        page.add(e.getKey());
+        if (page.size() == limit) {
+          break;
+        }
+      }
+    }
+    return page;
+  }
+
+  public synchronized int updateProfile(String userId, Profile profile) {
+    NavigableSet<String> ids = byUser.get(userId);
+    if (ids == null) {
+      return 0;
+    }
+    int n = 0;
+    for (String id : ids) {
+      Session old = byId.get(id);
+      if (old != null) {
+        Session updated = old.withProfile(profile);
+        byId.put(id, updated);
+        byToken.put(updated.tokenHash(), updated);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  public SessionStore.Counts counts() {
+    return new SessionStore.Counts(byId.size(), byUser.size());
+  }
+
+  public synchronized List<Session> removeExpired(Instant now) {
+    List<Session> expired = new ArrayList<>();
+    for (Session s : byId.values()) {
+      if (s.isExpiredAt(now)) {
+        expired.add(s);
+      }
+    }
+    for (Session s : expired) {
+      remove(s.id());
+    }
+    return Collections.unmodifiableList(expired);
+  }
+
+  private boolean hasLive(NavigableSet<String> ids, Instant now) {
+    for (String id : ids) {
+      if (live(byId.get(id), now) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Session live(Session s, Instant now) {
+    return s == null || s.isExpiredAt(now) ? null : s;
+  }
+}
