@@ -130,6 +130,11 @@ public final class SessionService {
     return get(id).thenAccept(s -> events.publish(new SessionEvent.Disconnected(s.id(), s.userId())));
   }
 
+  /** Counts an open live connection as use of its session, sliding its idle deadline. */
+  public void keepAlive(String id) {
+    store.findById(id).thenAccept(found -> found.ifPresent(this::slide));
+  }
+
   /** Gives every session of a user a new profile (a member's was edited). */
   public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
     return store.updateProfile(userId, profile);

@@ -1,0 +1,23 @@
+package dev.sessiond.server;
+
+import dev.sessiond.core.SessionPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Everything {@code sessiond serve} is told, already parsed. */
+public record Config(
+    String host,
+    int port,
+    StoreKind store,
+    Path dataDir,
+    String adminUser,
+    String adminPassword,
+    String apiToken,
+    SessionPolicy policy,
+    boolean secureCookies,
+    boolean metricsPublic,
+    Duration wsHeartbeat,
+    Duration wsReconnectGrace) {
+
+  public enum StoreKind { EMBEDDED, MEMORY }
+}

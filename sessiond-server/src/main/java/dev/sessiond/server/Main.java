@@ -1,0 +1,177 @@
+package dev.sessiond.server;
+
+import dev.sessiond.core.Events;
+import dev.sessiond.core.LoginService;
+import dev.sessiond.core.LoginThrottle;
+import dev.sessiond.core.MemberService;
+import dev.sessiond.core.SessionService;
+import dev.sessiond.core.store.InMemoryMemberStore;
+import dev.sessiond.core.store.InMemorySessionStore;
+import dev.sessiond.core.store.MemberStore;
+import dev.sessiond.core.store.SessionStore;
+import dev.sessiond.server.cli.ServeCommand;
+import dev.sessiond.server.http.Auth;
+import dev.sessiond.server.http.CurrentSessionRoutes;
+import dev.sessiond.server.http.Endpoints;
+import dev.sessiond.server.http.HttpApi;
+import dev.sessiond.server.http.MemberRoutes;
+import dev.sessiond.server.http.SeedRoutes;
+import dev.sessiond.server.http.SessionRoutes;
+import dev.sessiond.server.http.SessionViews;
+import dev.sessiond.server.http.SystemRoutes;
+import dev.sessiond.server.ws.LiveConnections;
+import dev.sessiond.server.ws.WebSocketRoute;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line, and the one place where sessiond is wired together, by constructors. */
+@Command(name = "sessiond", mixinStandardHelpOptions = true, version = "sessiond 0.1.0",
+    description = "A self-hosted session server: log in, verify a session on every request, list, "
+        + "interrupt one session, one user or everyone.",
+    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final Duration PURGE_EVERY = Duration.ofSeconds(10);
+
+  public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      System.err.println("sessiond: " + e.getMessage());
+      LOG.debug("start failed", e);
+      return 1;
+    });
+    System.exit(cli.execute(args));
+  }
+
+  /** A started server. Closing it stops taking requests, then flushes and closes the store. */
+  public interface Running extends AutoCloseable {
+    int port();
+
+    @Override
+    void close();
+  }
+
+  public static Running start(Config config) throws Exception {
+    Clock clock = Clock.systemUTC();
+    List<AutoCloseable> closers = new ArrayList<>();
+    SessionStore sessionStore;
+    MemberStore memberStore;
+    if (config.store() == Config.StoreKind.EMBEDDED) {
+      throw new IllegalStateException("TEMP");
+    } else {
+      sessionStore = new InMemorySessionStore(clock);
+      memberStore = new InMemoryMemberStore();
+    }
+
+    Events events = new Events();
+    SessionService sessions = new SessionService(sessionStore, config.policy(), clock, events);
+    ExecutorService hashing = Executors.newFixedThreadPool(
+        Math.max(1, Runtime.getRuntime().availableProcessors()), daemon("sessiond-argon2"));
+    closers.add(0, hashing::shutdownNow);
+    Argon2Hasher hasher = new Argon2Hasher(hashing);
+    MemberService members = new MemberService(memberStore, sessions, hasher, clock);
+    LoginService login = new LoginService(members, sessions, hasher, new LoginThrottle(clock, Duration.ofMinutes(15)));
+
+    members.bootstrapAdmin(config.adminUser(), config.adminPassword()).toCompletableFuture().join()
+        .ifPresent(password -> System.out.println("sessiond: created admin member '" + config.adminUser()
+            + "' with password " + password + " (shown once; change it with POST /api/members/{id}/password)"));
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    events.subscribe(new SessionMetrics(registry));
+
+    Vertx vertx = Vertx.vertx(new VertxOptions());
+    closers.add(0, () -> vertx.close().await(10, TimeUnit.SECONDS));
+    LiveConnections live = new LiveConnections(vertx, clock, config.wsReconnectGrace());
+    SessionViews views = new SessionViews(live::stateOf);
+    live.views(views);
+    events.subscribe(live);
+    closers.add(0, () -> {
+      live.shutdown();
+      Thread.sleep(200);
+    });
+    Auth auth = new Auth(sessions, config.apiToken());
+    Endpoints endpoints = new Endpoints(auth);
+    HttpApi api = new HttpApi(vertx, registry);
+    new SystemRoutes(sessions, members, registry, config.metricsPublic(), Instant.now(clock),
+        live::connectedSessions, live::connectedAdmins, sessionStore::ping).mount(api, endpoints);
+    WebSocketRoute webSockets = new WebSocketRoute(auth, live, sessions);
+    webSockets.mount(api);
+    new CurrentSessionRoutes(login, sessions, views, config.secureCookies()).mount(api, endpoints);
+    new SessionRoutes(sessions, views).mount(api, endpoints);
+    new SeedRoutes(sessions).mount(api, endpoints);
+    new MemberRoutes(members).mount(api, endpoints);
+
+    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+        .setCompressionSupported(false).setMaxInitialLineLength(8192)
+        .setMaxWebSocketMessageSize(2 * WebSocketRoute.MAX_MESSAGE_BYTES)
+        .setMaxWebSocketFrameSize(2 * WebSocketRoute.MAX_MESSAGE_BYTES)
+        .setWebSocketClosingTimeout(3);
+    HttpVerticle first = new HttpVerticle(options, api.router());
+    vertx.deployVerticle(first).await(30, TimeUnit.SECONDS);
+    int port = first.port();
+    int more = Runtime.getRuntime().availableProcessors() - 1;
+    if (more > 0) {
+      // Same options as the first (even port 0): Vert.x then shares the first server's socket.
+      vertx.deployVerticle(() -> new HttpVerticle(options, api.router()), new DeploymentOptions().setInstances(more))
+          .await(30, TimeUnit.SECONDS);
+    }
+
+    vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> webSockets.heartbeat(config.wsHeartbeat()));
+    Duration purgeEvery = config.wsHeartbeat().compareTo(PURGE_EVERY) < 0 ? config.wsHeartbeat() : PURGE_EVERY;
+    vertx.setPeriodic(purgeEvery.toMillis(), id -> {
+      sessions.purgeExpired();
+      login.sweep();
+    });
+    System.out.println("sessiond: listening on http://" + config.host() + ":" + port
+        + " (store: " + config.store().name().toLowerCase(java.util.Locale.ROOT)
+        + (config.store() == Config.StoreKind.EMBEDDED ? ", data dir " + config.dataDir().toAbsolutePath().normalize() : "")
+        + ")");
+    LOG.info("started on port {}", port);
+
+    return new Running() {
+      @Override
+      public int port() {
+        return port;
+      }
+
+      @Override
+      public void close() {
+        for (AutoCloseable closer : closers) {
+          try {
+            closer.close();
+          } catch (Exception e) {
+            LOG.warn("error while stopping: {}", e.toString());
+          }
+        }
+      }
+    };
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread t = new Thread(runnable, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,119 @@
+package dev.sessiond.server.cli;
+
+import dev.sessiond.core.SessionPolicy;
+import dev.sessiond.server.Config;
+import dev.sessiond.server.Main;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sessiond serve}: every flag can also be set as {@code SESSIOND_<NAME>}. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Run the session server. Each option can also be set with the environment variable "
+        + "shown in brackets; a flag on the command line wins.")
+public final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--host", defaultValue = "${SESSIOND_HOST:-0.0.0.0}",
+      description = "Address to listen on [SESSIOND_HOST] (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "${SESSIOND_PORT:-8080}",
+      description = "TCP port; 0 picks a free one [SESSIOND_PORT] (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--store", defaultValue = "${SESSIOND_STORE:-embedded}",
+      description = "Where sessions live: embedded (SQLite in --data-dir, durable) or memory (lost on exit) "
+          + "[SESSIOND_STORE] (default: ${DEFAULT-VALUE}).")
+  String store;
+
+  @Option(names = "--data-dir", defaultValue = "${SESSIOND_DATA_DIR:-./data}",
+      description = "Directory of the embedded store [SESSIOND_DATA_DIR] (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--admin-user", defaultValue = "${SESSIOND_ADMIN_USER:-admin}",
+      description = "Username of the admin member made sure of at start [SESSIOND_ADMIN_USER] (default: ${DEFAULT-VALUE}).")
+  String adminUser;
+
+  @Option(names = "--admin-password", defaultValue = "${SESSIOND_ADMIN_PASSWORD}",
+      description = "Creates the admin member with this password, or sets it if it differs. Without it, a "
+          + "strong password is generated and printed once when no member exists yet [SESSIOND_ADMIN_PASSWORD].")
+  String adminPassword;
+
+  @Option(names = "--api-token", defaultValue = "${SESSIOND_API_TOKEN}",
+      description = "A static bearer token with the admin right, for trusted backends [SESSIOND_API_TOKEN].")
+  String apiToken;
+
+  @Option(names = "--session-idle-timeout", defaultValue = "${SESSIOND_SESSION_IDLE_TIMEOUT:-1h}",
+      converter = DurationConverter.class,
+      description = "A session unused this long ends; each use slides it [SESSIOND_SESSION_IDLE_TIMEOUT] (default: ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
+  @Option(names = "--session-max-lifetime", defaultValue = "${SESSIOND_SESSION_MAX_LIFETIME:-24h}",
+      converter = DurationConverter.class,
+      description = "No session lives longer than this [SESSIOND_SESSION_MAX_LIFETIME] (default: ${DEFAULT-VALUE}).")
+  Duration maxLifetime;
+
+  @Option(names = "--max-sessions-per-user", defaultValue = "${SESSIOND_MAX_SESSIONS_PER_USER:-0}",
+      description = "Most sessions one user may hold; 0 for no limit [SESSIOND_MAX_SESSIONS_PER_USER] (default: ${DEFAULT-VALUE}).")
+  int maxSessionsPerUser;
+
+  @Option(names = "--on-session-limit", defaultValue = "${SESSIOND_ON_SESSION_LIMIT:-evict-oldest}",
+      description = "At the limit, evict-oldest ends the user's oldest session; deny refuses the new one "
+          + "[SESSIOND_ON_SESSION_LIMIT] (default: ${DEFAULT-VALUE}).")
+  String onSessionLimit;
+
+  @Option(names = "--secure-cookies", defaultValue = "${SESSIOND_SECURE_COOKIES:-false}", arity = "0..1",
+      description = "Mark the session cookie Secure (set it when clients reach sessiond over HTTPS) "
+          + "[SESSIOND_SECURE_COOKIES] (default: ${DEFAULT-VALUE}).")
+  boolean secureCookies;
+
+  @Option(names = "--metrics-public", defaultValue = "${SESSIOND_METRICS_PUBLIC:-true}", arity = "0..1",
+      description = "Serve /metrics to anyone; false requires the admin right [SESSIOND_METRICS_PUBLIC] (default: ${DEFAULT-VALUE}).")
+  boolean metricsPublic;
+
+  @Option(names = "--ws-heartbeat", defaultValue = "${SESSIOND_WS_HEARTBEAT:-10s}", converter = DurationConverter.class,
+      description = "Ping WebSocket peers this often; one silent for two intervals is dropped "
+          + "[SESSIOND_WS_HEARTBEAT] (default: ${DEFAULT-VALUE}).")
+  Duration wsHeartbeat;
+
+  @Option(names = "--ws-reconnect-grace", defaultValue = "${SESSIOND_WS_RECONNECT_GRACE:-5s}",
+      converter = DurationConverter.class,
+      description = "A session stays is_connected this long after its last socket closes, so a reload does not "
+          + "flap [SESSIOND_WS_RECONNECT_GRACE] (default: ${DEFAULT-VALUE}).")
+  Duration wsReconnectGrace;
+
+  @Override
+  public Integer call() throws Exception {
+    Main.Running running = Main.start(toConfig());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.close();
+      stopped.countDown();
+    }, "sessiond-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  Config toConfig() {
+    SessionPolicy.OnLimit onLimit = switch (onSessionLimit) {
+      case "evict-oldest" -> SessionPolicy.OnLimit.EVICT_OLDEST;
+      case "deny" -> SessionPolicy.OnLimit.DENY;
+      default -> throw new IllegalArgumentException("--on-session-limit must be evict-oldest or deny");
+    };
+    Config.StoreKind kind = switch (store) {
+      case "embedded" -> Config.StoreKind.EMBEDDED;
+      case "memory" -> Config.StoreKind.MEMORY;
+      default -> throw new IllegalArgumentException("--store must be embedded or memory");
+    };
+    return new Config(host, port, kind, dataDir, adminUser, blankToNull(adminPassword), blankToNull(apiToken),
+        new SessionPolicy(idleTimeout, maxLifetime, maxSessionsPerUser, onLimit), secureCookies, metricsPublic,
+        wsHeartbeat, wsReconnectGrace);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

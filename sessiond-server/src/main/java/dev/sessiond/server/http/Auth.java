@@ -1,0 +1,97 @@
+package dev.sessiond.server.http;
+
+import dev.sessiond.core.SessionService;
+import dev.sessiond.core.SessiondException;
+import dev.sessiond.core.Tokens;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Finds the caller of a request. The token comes from {@code Authorization: Bearer}, else
+ * {@code ?token=}, else the session cookie; a malformed or unknown one is refused, never
+ * passed over for the next source. Cookie-authenticated unsafe requests from another origin
+ * are refused (CSRF), on top of the cookie's SameSite=Strict.
+ */
+public final class Auth {
+
+  public static final String COOKIE = "sessiond_session";
+
+  private final SessionService sessions;
+  private final String apiTokenHash;
+
+  /** {@code apiToken} may be null: then no static token is accepted. */
+  public Auth(SessionService sessions, String apiToken) {
+    this.sessions = sessions;
+    this.apiTokenHash = apiToken == null || apiToken.isEmpty() ? null : Tokens.hash(apiToken);
+  }
+
+  public CompletionStage<Caller> caller(HttpServerRequest request) {
+    boolean viaCookie = false;
+    String token;
+    String header = request.getHeader("Authorization");
+    if (header != null) {
+      if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        throw new SessiondException.Unauthorized("the Authorization header must be 'Bearer <token>'");
+      }
+      token = header.substring(7).trim();
+    } else if ((token = request.getParam("token")) == null) {
+      Cookie cookie = request.getCookie(COOKIE);
+      if (cookie == null) {
+        throw new SessiondException.Unauthorized("authentication required");
+      }
+      token = cookie.getValue();
+      viaCookie = true;
+    }
+    if (viaCookie && isUnsafe(request.method()) && isCrossOrigin(request)) {
+      throw new SessiondException.Forbidden("cross-origin request refused");
+    }
+    if (apiTokenHash != null && Tokens.constantTimeEquals(Tokens.hash(token), apiTokenHash)) {
+      return CompletableFuture.completedFuture(Caller.API_TOKEN);
+    }
+    boolean cookie = viaCookie;
+    return sessions.verify(token).thenApply(found -> new Caller(
+        found.orElseThrow(() -> new SessiondException.Unauthorized("invalid or expired token")), cookie));
+  }
+
+  public CompletionStage<Caller> admin(HttpServerRequest request) {
+    return caller(request).thenApply(caller -> {
+      if (!caller.isAdmin()) {
+        throw new SessiondException.Forbidden("admin right required");
+      }
+      return caller;
+    });
+  }
+
+  private static boolean isUnsafe(HttpMethod method) {
+    return !(method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS);
+  }
+
+  /** True when the browser says the request comes from a page of another origin. */
+  public static boolean isCrossOrigin(HttpServerRequest request) {
+    String site = request.getHeader("Sec-Fetch-Site");
+    if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+      return true;
+    }
+    String origin = request.getHeader("Origin");
+    if (origin == null) {
+      return false;
+    }
+    try {
+      URI uri = URI.create(origin);
+      HostAndPort authority = request.authority();
+      if (authority == null || uri.getHost() == null) {
+        return true;
+      }
+      int originPort = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+      int port = authority.port() != -1 ? authority.port() : request.isSSL() ? 443 : 80;
+      return !uri.getHost().equalsIgnoreCase(authority.host()) || originPort != port;
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
+  }
+}

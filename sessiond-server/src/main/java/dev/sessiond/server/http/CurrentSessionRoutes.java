@@ -1,0 +1,95 @@
+package dev.sessiond.server.http;
+
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
+
+import dev.sessiond.core.LoginService;
+import dev.sessiond.core.SessionEvent.Reason;
+import dev.sessiond.core.SessionService;
+import dev.sessiond.core.SessiondException;
+import dev.sessiond.server.wire.Requests;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Login, logout and whoami: what a session does for itself. */
+public final class CurrentSessionRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CurrentSessionRoutes.class);
+
+  private final LoginService login;
+  private final SessionService sessions;
+  private final SessionViews views;
+  private final boolean secureCookies;
+
+  public CurrentSessionRoutes(LoginService login, SessionService sessions, SessionViews views, boolean secureCookies) {
+    this.login = login;
+    this.sessions = sessions;
+    this.views = views;
+    this.secureCookies = secureCookies;
+  }
+
+  public void mount(HttpApi api, Endpoints e) {
+    api.route(POST, "/api/login", e.open(200, this::login));
+    api.route(POST, "/api/logout", e.session(204, (ctx, caller) -> {
+      requireSession(caller);
+      return sessions.revoke(caller.session().id(), Reason.LOGOUT).thenRun(() -> {
+        LOG.info("logout session={} user={}", caller.session().id(), caller.session().userId());
+        ctx.response().addCookie(cookie("", Duration.ZERO));
+      });
+    }));
+    api.route(GET, "/api/whoami", e.session(200, (ctx, caller) -> {
+      requireSession(caller);
+      return java.util.concurrent.CompletableFuture.completedFuture(views.of(caller.session()));
+    }));
+  }
+
+  private CompletionStage<?> login(RoutingContext ctx) {
+    if (Auth.isCrossOrigin(ctx.request())) {
+      throw new SessiondException.Forbidden("cross-origin request refused");
+    }
+    Requests.Login body = Json.body(ctx, Requests.Login.class);
+    String ip = ctx.request().remoteAddress().host();
+    String userAgent = truncate(ctx.request().getHeader("User-Agent"));
+    return login.login(body.username(), body.password(), ip, userAgent)
+        .whenComplete((issued, error) -> {
+          if (error != null) {
+            LOG.info("login refused username={} ip={}: {}", body.username(), ip, Errors.unwrap(error).getMessage());
+          } else {
+            LOG.info("login session={} user={} ip={}", issued.session().id(), issued.session().userId(), ip);
+          }
+        })
+        .thenApply(issued -> {
+          Duration life = Duration.between(Instant.now(), issued.session().deadline());
+          ctx.response().addCookie(cookie(issued.token(), life));
+          return views.of(issued.session()).withToken(issued.token());
+        });
+  }
+
+  private Cookie cookie(String value, Duration maxAge) {
+    return Cookie.cookie(Auth.COOKIE, value)
+        .setPath("/")
+        .setHttpOnly(true)
+        .setSameSite(CookieSameSite.STRICT)
+        .setSecure(secureCookies)
+        .setMaxAge(Math.max(0, maxAge.toSeconds()));
+  }
+
+  static void requireSession(Caller caller) {
+    if (caller.isApiToken()) {
+      throw new SessiondException.Forbidden("the API token has no session of its own");
+    }
+  }
+
+  static String truncate(String userAgent) {
+    if (userAgent == null) {
+      return "";
+    }
+    return userAgent.length() > 512 ? userAgent.substring(0, 512) : userAgent;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.sessiond.server.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sessiond.core.SessiondException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/**
+ * The one JSON mapping of the HTTP edge: snake_case names, ISO-8601 UTC times, absent instead
+ * of null, and strict input (a number is not a string, a string is not a boolean).
+ */
+public final class Json {
+
+  public static final ObjectMapper MAPPER = build();
+
+  private Json() {}
+
+  private static ObjectMapper build() {
+    ObjectMapper mapper = JsonMapper.builder()
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+        .build();
+    refuse(mapper, LogicalType.Textual, CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean);
+    refuse(mapper, LogicalType.Boolean, CoercionInputShape.Integer, CoercionInputShape.Float,
+        CoercionInputShape.String, CoercionInputShape.EmptyString);
+    refuse(mapper, LogicalType.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean,
+        CoercionInputShape.String, CoercionInputShape.EmptyString);
+    return mapper;
+  }
+
+  private static void refuse(ObjectMapper mapper, LogicalType type, CoercionInputShape... shapes) {
+    for (CoercionInputShape shape : shapes) {
+      mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
+    }
+  }
+
+  public static Buffer encode(Object value) {
+    try {
+      return Buffer.buffer(MAPPER.writeValueAsBytes(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
+  /** The request body as {@code type}; Invalid with a short reason if it is not that. */
+  public static <T> T body(RoutingContext ctx, Class<T> type) {
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw new SessiondException.Invalid("request body must be a JSON object");
+    }
+    try {
+      T value = MAPPER.readValue(body.getBytes(), type);
+      if (value == null) {
+        throw new SessiondException.Invalid("request body must be a JSON object");
+      }
+      return value;
+    } catch (MismatchedInputException e) {
+      String field = e.getPath().stream()
+          .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+          .collect(Collectors.joining("."));
+      throw new SessiondException.Invalid(field.isEmpty()
+          ? "request body must be a JSON object"
+          : "field '" + field + "' has the wrong type");
+    } catch (IOException e) {
+      throw new SessiondException.Invalid("request body is not valid JSON");
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.sessiond.server.http;
+
+import static io.vertx.core.http.HttpMethod.DELETE;
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
+
+import dev.sessiond.core.Profile;
+import dev.sessiond.core.SessionEvent.Reason;
+import dev.sessiond.core.SessionService;
+import dev.sessiond.core.SessiondException;
+import dev.sessiond.core.UserIds;
+import dev.sessiond.server.wire.ProfileBody;
+import dev.sessiond.server.wire.Requests;
+import dev.sessiond.server.wire.SessionData;
+import java.time.Duration;
+import java.util.List;
+
+/** neko's session management, plus creation by a trusted backend. Admin only. */
+public final class SessionRoutes {
+
+  private final SessionService sessions;
+  private final SessionViews views;
+
+  public SessionRoutes(SessionService sessions, SessionViews views) {
+    this.sessions = sessions;
+    this.views = views;
+  }
+
+  public void mount(HttpApi api, Endpoints e) {
+    api.route(POST, "/api/sessions", e.admin(201, (ctx, caller) -> {
+      Requests.CreateSession body = Json.body(ctx, Requests.CreateSession.class);
+      UserIds.require(body.userId());
+      Profile profile = ProfileBody.over(body.profile(), Profile.member(body.userId()));
+      Duration ttl = body.ttl() == null ? null : Duration.ofSeconds(body.ttl());
+      String ip = ctx.request().remoteAddress().host();
+      String ua = CurrentSessionRoutes.truncate(ctx.request().getHeader("User-Agent"));
+      return sessions.create(new SessionService.NewSession(body.userId(), profile, ttl, ip, ua))
+          .thenApply(issued -> views.of(issued.session()).withToken(issued.token()));
+    }));
+
+    api.route(GET, "/api/sessions", e.admin(200, (ctx, caller) -> {
+      Paging paging = Paging.of(ctx);
+      String userId = ctx.request().getParam("user_id");
+      if (userId != null) {
+        UserIds.require(userId);
+      }
+      return sessions.list(userId, paging.after(), paging.limit() + 1).thenApply(page -> {
+        List<SessionData> out = page.stream().limit(paging.limit()).map(views::of).toList();
+        if (page.size() > paging.limit()) {
+          paging.linkNext(ctx, out.get(out.size() - 1).id(),
+              userId == null ? null : "&user_id=" + Paging.encode(userId));
+        }
+        return out;
+      });
+    }));
+
+    api.route(GET, "/api/sessions/:id", e.admin(200, (ctx, caller) ->
+        sessions.get(ctx.pathParam("id")).thenApply(views::of)));
+
+    api.route(DELETE, "/api/sessions/:id", e.admin(204, (ctx, caller) -> {
+      String id = ctx.pathParam("id");
+      if (!caller.isApiToken() && caller.session().id().equals(id)) {
+        throw new SessiondException.Invalid("this is your own session: use POST /api/logout");
+      }
+      return sessions.revoke(id, Reason.REVOKED);
+    }));
+
+    api.route(POST, "/api/sessions/:id/disconnect", e.admin(204, (ctx, caller) ->
+        sessions.disconnect(ctx.pathParam("id"))));
+  }
+}

@@ -1,0 +1,25 @@
+package dev.sessiond.server.http;
+
+import dev.sessiond.core.Session;
+import dev.sessiond.server.wire.SessionData;
+import dev.sessiond.server.wire.SessionState;
+
+/** Builds SessionData: the stored session joined with its live connection state. */
+public final class SessionViews {
+
+  /** The live connection state of a session, by ID. */
+  @FunctionalInterface
+  public interface States {
+    SessionState of(String sessionId);
+  }
+
+  private final States states;
+
+  public SessionViews(States states) {
+    this.states = states;
+  }
+
+  public SessionData of(Session session) {
+    return SessionData.of(session, states.of(session.id()));
+  }
+}

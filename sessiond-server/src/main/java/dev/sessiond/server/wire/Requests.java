@@ -1,0 +1,16 @@
+package dev.sessiond.server.wire;
+
+/** The JSON bodies sessiond accepts. Names are snake_case on the wire. */
+public final class Requests {
+
+  private Requests() {}
+
+  public record Login(String username, String password) {}
+
+  /** A trusted backend creating a session for its own user; {@code ttl} in seconds. */
+  public record CreateSession(String userId, ProfileBody profile, Long ttl) {}
+
+  public record CreateMember(String username, String password, ProfileBody profile) {}
+
+  public record Password(String password) {}
+}

@@ -1,0 +1,36 @@
+package dev.sessiond.server.wire;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.sessiond.core.Member;
+import dev.sessiond.core.Profile;
+import java.time.Instant;
+
+/** The JSON bodies sessiond answers with, apart from SessionData. */
+public final class Responses {
+
+  private Responses() {}
+
+  public record ErrorMessage(String message) {}
+
+  public record Status(String status) {}
+
+  /** The seed API's answer to an interruption. */
+  public record DeletedCount(@JsonProperty("DeletedCount") long deletedCount) {}
+
+  public record MemberData(String id, String username, Profile profile) {
+    public static MemberData of(Member m) {
+      return new MemberData(m.id(), m.username(), m.profile());
+    }
+  }
+
+  /** neko's Stats, with sessiond's counts. */
+  public record Stats(
+      boolean hasHost,
+      Instant serverStartedAt,
+      long totalUsers,
+      long totalAdmins,
+      long sessions,
+      long users,
+      long members,
+      long connected) {}
+}

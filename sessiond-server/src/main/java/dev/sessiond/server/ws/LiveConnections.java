@@ -1,0 +1,247 @@
+package dev.sessiond.server.ws;
+
+import dev.sessiond.core.Session;
+import dev.sessiond.core.SessionEvent;
+import dev.sessiond.core.SessionEvent.Reason;
+import dev.sessiond.server.http.Json;
+import dev.sessiond.server.http.SessionViews;
+import dev.sessiond.server.wire.Frames;
+import dev.sessiond.server.wire.SessionState;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The open WebSocket connections of this node and the connection state of each session:
+ * is_connected while one is open (and for a short grace after the last closes, so a page
+ * reload does not flap), since when, and how many. Turns session events into pushes: a
+ * revocation or disconnect closes the sockets it concerns; admins get the live feed.
+ * Thread-safe: each session's state is guarded by its own lock.
+ */
+public final class LiveConnections implements Consumer<SessionEvent> {
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final Duration grace;
+  private final ConcurrentHashMap<String, Live> bySession = new ConcurrentHashMap<>();
+  private final Set<Connection> admins = ConcurrentHashMap.newKeySet();
+  private volatile SessionViews views;
+
+  /** One session's live connections and state. */
+  private static final class Live {
+    final String userId;
+    final Set<Connection> connections = new HashSet<>();
+    boolean connected;
+    Instant connectedSince;
+    Instant notConnectedSince;
+    long graceTimer = -1;
+
+    Live(String userId) {
+      this.userId = userId;
+    }
+
+    SessionState state() {
+      return new SessionState(connected, connected, connectedSince, notConnectedSince, connections.size());
+    }
+  }
+
+  public LiveConnections(Vertx vertx, Clock clock, Duration grace) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.grace = grace;
+  }
+
+  /** Set once at wiring: how SessionData is built for the admin feed. */
+  public void views(SessionViews sessionViews) {
+    this.views = sessionViews;
+  }
+
+  public SessionState stateOf(String sessionId) {
+    Live live = bySession.get(sessionId);
+    if (live == null) {
+      return SessionState.NEVER_CONNECTED;
+    }
+    synchronized (live) {
+      return live.state();
+    }
+  }
+
+  public long connectedSessions() {
+    return bySession.values().stream().filter(l -> {
+      synchronized (l) {
+        return l.connected;
+      }
+    }).count();
+  }
+
+  public long connectedAdmins() {
+    return admins.stream().map(c -> c.session().id()).distinct().count();
+  }
+
+  public int openConnections() {
+    return bySession.values().stream().mapToInt(l -> {
+      synchronized (l) {
+        return l.connections.size();
+      }
+    }).sum();
+  }
+
+  void opened(Connection c) {
+    Session s = c.session();
+    Live live = bySession.computeIfAbsent(s.id(), id -> new Live(s.userId()));
+    boolean flipped;
+    SessionState state;
+    synchronized (live) {
+      live.connections.add(c);
+      if (live.graceTimer >= 0) {
+        vertx.cancelTimer(live.graceTimer);
+        live.graceTimer = -1;
+      }
+      flipped = !live.connected;
+      if (flipped) {
+        live.connected = true;
+        live.connectedSince = clock.instant();
+      }
+      state = live.state();
+    }
+    if (s.profile().isAdmin()) {
+      admins.add(c);
+    }
+    c.send("system/init", new Frames.Init(s.id(), s.userId(), s.profile()));
+    feed("session/state", new Frames.State(s.id(), s.userId(), state));
+  }
+
+  void closed(Connection c) {
+    admins.remove(c);
+    Live live = bySession.get(c.session().id());
+    if (live == null) {
+      return;
+    }
+    SessionState state;
+    synchronized (live) {
+      if (!live.connections.remove(c)) {
+        return;
+      }
+      if (live.connections.isEmpty()) {
+        Instant closedAt = clock.instant();
+        live.graceTimer = vertx.setTimer(Math.max(1, grace.toMillis()), id -> endGrace(c.session(), live, closedAt));
+      }
+      state = live.state();
+    }
+    feed("session/state", new Frames.State(c.session().id(), c.session().userId(), state));
+  }
+
+  private void endGrace(Session s, Live live, Instant closedAt) {
+    SessionState state;
+    synchronized (live) {
+      if (live.graceTimer < 0 || !live.connections.isEmpty()) {
+        return;
+      }
+      live.graceTimer = -1;
+      live.connected = false;
+      live.notConnectedSince = closedAt;
+      state = live.state();
+    }
+    feed("session/state", new Frames.State(s.id(), s.userId(), state));
+  }
+
+  @Override
+  public void accept(SessionEvent event) {
+    if (event instanceof SessionEvent.Created created) {
+      SessionViews v = views;
+      if (v != null) {
+        feed("session/created", v.of(created.session()));
+      }
+    } else if (event instanceof SessionEvent.Revoked r) {
+      closeSession(r.sessionId(), r.reason(), true);
+      feed("session/deleted", new Frames.Deleted(r.sessionId(), r.userId(), name(r.reason()), 1));
+    } else if (event instanceof SessionEvent.UserRevoked u) {
+      for (Map.Entry<String, Live> e : bySession.entrySet()) {
+        if (e.getValue().userId.equals(u.userId())) {
+          closeSession(e.getKey(), u.reason(), true);
+        }
+      }
+      feed("session/deleted", new Frames.Deleted(null, u.userId(), name(u.reason()), u.count()));
+    } else if (event instanceof SessionEvent.AllRevoked a) {
+      for (String id : List.copyOf(bySession.keySet())) {
+        closeSession(id, a.reason(), true);
+      }
+      feed("session/deleted", new Frames.Deleted(null, null, name(a.reason()), a.count()));
+    } else if (event instanceof SessionEvent.Disconnected d) {
+      closeSession(d.sessionId(), Reason.DISCONNECTED, false);
+    }
+  }
+
+  /** Tells every client the server is going away and closes with 1001. */
+  public void shutdown() {
+    for (Live live : bySession.values()) {
+      for (Connection c : snapshot(live)) {
+        c.close(CloseCodes.GOING_AWAY, "server shutting down");
+      }
+    }
+  }
+
+  /** Pings every connection; closes those that stopped answering; returns the live session IDs. */
+  public Set<String> heartbeat(Duration timeout) {
+    Set<String> ids = new HashSet<>();
+    long now = System.nanoTime();
+    for (Map.Entry<String, Live> e : bySession.entrySet()) {
+      for (Connection c : snapshot(e.getValue())) {
+        if (now - c.lastHeard() > timeout.toNanos()) {
+          c.close(CloseCodes.HEARTBEAT_TIMEOUT, "heartbeat timeout");
+        } else {
+          c.ping();
+          ids.add(e.getKey());
+        }
+      }
+    }
+    return ids;
+  }
+
+  private void closeSession(String sessionId, Reason reason, boolean sessionGone) {
+    Live live = sessionGone ? bySession.remove(sessionId) : bySession.get(sessionId);
+    if (live == null) {
+      return;
+    }
+    List<Connection> targets;
+    synchronized (live) {
+      targets = new ArrayList<>(live.connections);
+      if (sessionGone && live.graceTimer >= 0) {
+        vertx.cancelTimer(live.graceTimer);
+      }
+    }
+    for (Connection c : targets) {
+      c.close(CloseCodes.of(reason), CloseCodes.message(reason));
+    }
+  }
+
+  private void feed(String event, Object payload) {
+    if (admins.isEmpty()) {
+      return;
+    }
+    Buffer frame = Json.encode(new Frames.Frame(event, payload));
+    for (Connection admin : admins) {
+      admin.sendRaw(frame);
+    }
+  }
+
+  private static List<Connection> snapshot(Live live) {
+    synchronized (live) {
+      return new ArrayList<>(live.connections);
+    }
+  }
+
+  private static String name(Reason reason) {
+    return reason.name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,97 @@
+package dev.sessiond.server.ws;
+
+import static io.vertx.core.http.HttpMethod.GET;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sessiond.core.SessionService;
+import dev.sessiond.core.SessiondException;
+import dev.sessiond.server.http.Auth;
+import dev.sessiond.server.http.Endpoints;
+import dev.sessiond.server.http.Errors;
+import dev.sessiond.server.http.HttpApi;
+import dev.sessiond.server.http.Json;
+import io.vertx.core.http.ServerWebSocket;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /api/ws}: upgrades an authenticated request to a WebSocket. Refusals are plain
+ * HTTP answers (401 without a valid session, 403 when the profile may not connect). Client
+ * frames must be JSON text {@code {"event": ...}}; binary, invalid JSON, oversized messages
+ * and floods close the offending connection only.
+ */
+public final class WebSocketRoute {
+
+  public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+  public static final int MESSAGES_PER_SECOND = 20;
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketRoute.class);
+
+  private final Auth auth;
+  private final LiveConnections live;
+  private final SessionService sessions;
+
+  public WebSocketRoute(Auth auth, LiveConnections live, SessionService sessions) {
+    this.auth = auth;
+    this.live = live;
+    this.sessions = sessions;
+  }
+
+  public void mount(HttpApi api) {
+    api.route(GET, "/api/ws", ctx -> Endpoints.onLoop(ctx, Endpoints.attempt(() -> auth.caller(ctx.request())),
+        (caller, error) -> {
+          if (error == null && caller.isApiToken()) {
+            error = new SessiondException.Forbidden("the API token has no session to connect");
+          } else if (error == null && caller.viaCookie() && Auth.isCrossOrigin(ctx.request())) {
+            error = new SessiondException.Forbidden("cross-origin WebSocket refused");
+          } else if (error == null && !caller.session().profile().canConnect()) {
+            error = new SessiondException.Forbidden("this profile may not connect");
+          }
+          if (error != null) {
+            Errors.send(ctx, error);
+            return;
+          }
+          ctx.request().toWebSocket()
+              .onSuccess(ws -> open(ws, new Connection(ws, caller.session(), live::closed)))
+              .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
+        }));
+  }
+
+  /** Pings every socket, drops silent ones, and counts an open socket as use of its session. */
+  public void heartbeat(Duration interval) {
+    for (String sessionId : live.heartbeat(interval.multipliedBy(2).plusMillis(100))) {
+      sessions.keepAlive(sessionId);
+    }
+  }
+
+  private void open(ServerWebSocket ws, Connection c) {
+    ws.exceptionHandler(e -> LOG.debug("WebSocket of session {} failed: {}", c.session().id(), e.toString()));
+    ws.pongHandler(pong -> c.heard());
+    ws.binaryMessageHandler(b -> c.close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not accepted"));
+    ws.textMessageHandler(text -> onText(c, text));
+    live.opened(c);
+  }
+
+  private void onText(Connection c, String text) {
+    c.heard();
+    if (!c.withinRate(MESSAGES_PER_SECOND)) {
+      c.close(CloseCodes.POLICY_VIOLATION, "more than " + MESSAGES_PER_SECOND + " messages a second");
+      return;
+    }
+    if (text.length() > MAX_MESSAGE_BYTES) {
+      c.close(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + MAX_MESSAGE_BYTES / 1024 + " KiB");
+      return;
+    }
+    JsonNode frame;
+    try {
+      frame = Json.MAPPER.readTree(text);
+    } catch (IOException e) {
+      frame = null;
+    }
+    if (frame == null || !frame.isObject() || !frame.path("event").isTextual()) {
+      c.close(CloseCodes.INVALID_PAYLOAD, "frames must be JSON {\"event\": ..., \"payload\": ...}");
+    }
+    // client/heartbeat and any other well-formed event only prove the peer is alive.
+  }
+}

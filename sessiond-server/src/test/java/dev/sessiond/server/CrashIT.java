@@ -1,0 +1,93 @@
+package dev.sessiond.server;
+
+import static dev.sessiond.server.Api.bearer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kill -9 loses nothing acknowledged: created sessions stay valid, revoked ones stay refused. */
+class CrashIT {
+
+  @Test
+  void afterSigkillEveryAcknowledgedSessionIsValidAndEveryRevokedOneRefused(@TempDir Path dir) throws Exception {
+    List<String> revoked = new ArrayList<>();
+    ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+    try (ServerProcess first = ServerProcess.serve(dir)) {
+      Api api = first.api();
+      List<JsonNode> sessions = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        sessions.add(api.createSession("crash-user-" + (i % 6)));
+      }
+      for (int i = 0; i < 60; i += 3) {
+        String id = sessions.get(i).get("id").asText();
+        assertThat(api.delete("/api/sessions/" + id, "Authorization", bearer(TestServer.API_TOKEN)).status()).isEqualTo(204);
+        revoked.add(sessions.get(i).get("token").asText());
+      }
+      assertThat(api.delete("/sessions/crash-user-1", "Authorization", bearer(TestServer.API_TOKEN)).status()).isEqualTo(200);
+      for (int i = 0; i < 60; i++) {
+        String token = sessions.get(i).get("token").asText();
+        if (i % 6 == 1 && !revoked.contains(token)) {
+          revoked.add(token);
+        } else if (!revoked.contains(token)) {
+          acknowledged.add(token);
+        }
+      }
+      // Keep creating from several threads and kill the process in the middle of it.
+      AtomicBoolean stop = new AtomicBoolean();
+      ExecutorService writers = Executors.newFixedThreadPool(4);
+      for (int t = 0; t < 4; t++) {
+        writers.submit(() -> {
+          while (!stop.get()) {
+            try {
+              Api.Res r = api.post("/api/sessions", "{\"user_id\":\"crash-burst\"}",
+                  "Authorization", bearer(TestServer.API_TOKEN));
+              if (r.status() == 201) {
+                acknowledged.add(r.json().get("token").asText());
+              }
+            } catch (AssertionError connectionLost) {
+              return;
+            }
+          }
+        });
+      }
+      Thread.sleep(700);
+      first.kill();
+      stop.set(true);
+      writers.shutdown();
+      assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    try (ServerProcess second = ServerProcess.serve(dir)) {
+      Api api = second.api();
+      assertThat(acknowledged).hasSizeGreaterThan(40);
+      for (String token : acknowledged) {
+        assertThat(api.get("/api/whoami", "Authorization", bearer(token)).status()).as("acknowledged session").isEqualTo(200);
+      }
+      for (String token : revoked) {
+        assertThat(api.get("/api/whoami", "Authorization", bearer(token)).status()).as("revoked session").isEqualTo(401);
+      }
+    }
+  }
+
+  @Test
+  void aSecondServerOnTheSameDataDirRefusesToStart(@TempDir Path dir) throws Exception {
+    try (ServerProcess first = ServerProcess.serve(dir)) {
+      ServerProcess second = ServerProcess.run(java.util.Map.of(), "serve", "--host", "127.0.0.1", "--port", "0",
+          "--data-dir", dir.toString());
+      int exit = second.awaitExit();
+      assertThat(exit).isNotZero();
+      assertThat(second.outputText()).contains("in use by another sessiond");
+      assertThat(first.api().get("/health").status()).isEqualTo(200);
+    }
+  }
+}
