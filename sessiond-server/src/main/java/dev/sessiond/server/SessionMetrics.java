@@ -13,7 +13,7 @@ public final class SessionMetrics implements Consumer<SessionEvent> {
 
   public SessionMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.created = Counter.builder("sessiond.sessions.created").description("Sessions created").register(registry);
+    this.created = Counter.builder("sessiond.sessions.started").description("Sessions created (login or API)").register(registry);
   }
 
   @Override

@@ -70,7 +70,7 @@ final class Api {
     try {
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
       Res res = new Res(r.statusCode(), r.body(), r.headers());
-      OpenApiCheck.check(method, URI.create(path).getPath(), res);
+      OpenApiCheck.check(method, URI.create(path).getRawPath(), res);
       if (res.status() >= 400) {
         assertThat(res.status()).as("no 5xx may reach a client: " + res.body()).isLessThan(500);
         assertThat(res.json().path("message").isTextual()).as("error body has a message: " + res.body()).isTrue();

@@ -28,9 +28,17 @@ public final class HttpApi {
     this.registry = registry;
     this.router = Router.router(vertx);
     router.route().handler(this::timed);
-    // Only requests that carry bodies: a WebSocket upgrade must find its request unread.
-    router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
-        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    // Only requests that may carry bodies: a WebSocket upgrade (a GET) must find its request unread.
+    // One route for all methods, so that no method-specific catch-all turns unknown paths into 405s.
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    router.route().handler(ctx -> {
+      HttpMethod m = ctx.request().method();
+      if (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS) {
+        ctx.next();
+      } else {
+        bodies.handle(ctx);
+      }
+    });
     router.route().failureHandler(Errors::handle);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, Errors::handle);
