@@ -2,6 +2,7 @@ package dev.sessiond.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -30,6 +31,11 @@ public record Session(
     Objects.requireNonNull(lastSeenAt, "lastSeenAt");
     Objects.requireNonNull(expiresAt, "expiresAt");
     Objects.requireNonNull(deadline, "deadline");
+    // Times are kept to the millisecond, the resolution every store keeps.
+    createdAt = createdAt.truncatedTo(ChronoUnit.MILLIS);
+    lastSeenAt = lastSeenAt.truncatedTo(ChronoUnit.MILLIS);
+    expiresAt = expiresAt.truncatedTo(ChronoUnit.MILLIS);
+    deadline = deadline.truncatedTo(ChronoUnit.MILLIS);
     if (expiresAt.isAfter(deadline)) {
       expiresAt = deadline;
     }

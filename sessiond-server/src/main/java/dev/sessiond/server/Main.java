@@ -21,6 +21,7 @@ import dev.sessiond.server.http.SessionViews;
 import dev.sessiond.server.http.SystemRoutes;
 import dev.sessiond.server.ws.LiveConnections;
 import dev.sessiond.server.ws.WebSocketRoute;
+import dev.sessiond.store.embedded.EmbeddedStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -77,7 +78,10 @@ public final class Main {
     SessionStore sessionStore;
     MemberStore memberStore;
     if (config.store() == Config.StoreKind.EMBEDDED) {
-      throw new IllegalStateException("TEMP");
+      EmbeddedStore embedded = EmbeddedStore.open(config.dataDir(), clock);
+      closers.add(embedded);
+      sessionStore = embedded.sessions();
+      memberStore = embedded.members();
     } else {
       sessionStore = new InMemorySessionStore(clock);
       memberStore = new InMemoryMemberStore();

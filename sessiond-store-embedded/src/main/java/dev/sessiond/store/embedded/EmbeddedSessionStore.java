@@ -1,0 +1,237 @@
+package dev.sessiond.store.embedded;
+
+import static java.util.concurrent.CompletableFuture.completedFuture;
+
+import dev.sessiond.core.Profile;
+import dev.sessiond.core.Session;
+import dev.sessiond.core.store.SessionIndex;
+import dev.sessiond.core.store.SessionStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sessions in memory for every read (the verify path is one hash lookup), in SQLite for
+ * durability. Schema:
+ *
+ * <pre>
+ * CREATE TABLE sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+ *   profile TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL,
+ *   expires_at INTEGER NOT NULL, deadline INTEGER NOT NULL, ip TEXT NOT NULL, user_agent TEXT NOT NULL);
+ * CREATE INDEX sessions_user ON sessions (user_id);      -- times are epoch milliseconds
+ * </pre>
+ *
+ * <p>Durability: creations, deletions and profile changes are committed (WAL,
+ * synchronous=FULL) before their stage completes, and reach memory only then, in commit
+ * order, so memory and disk never disagree about what was acknowledged. Use ({@link #touch})
+ * changes memory at once and is flushed in one batch at most once a second: a crash can lose
+ * up to a second of sliding, which can only end a session earlier, never bring one back.
+ * Thread-safe: all SQL runs on one {@link SqliteThread}.
+ */
+public final class EmbeddedSessionStore implements SessionStore {
+
+  static final String SCHEMA = """
+      CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE, profile TEXT NOT NULL, created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, deadline INTEGER NOT NULL,
+        ip TEXT NOT NULL, user_agent TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+      """;
+  private static final String INSERT = "INSERT INTO sessions (id, user_id, token_hash, profile, created_at,"
+      + " last_seen_at, expires_at, deadline, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private final SessionIndex index = new SessionIndex();
+  private final SqliteThread sql;
+  private final Clock clock;
+  private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+
+  EmbeddedSessionStore(SqliteThread sql, Clock clock) {
+    this.sql = sql;
+    this.clock = clock;
+  }
+
+  /** Drops expired rows and loads the rest into memory; runs once, on the SQLite thread, at open. */
+  int load(Connection c) throws SQLException {
+    long now = clock.millis();
+    try (PreparedStatement del = c.prepareStatement("DELETE FROM sessions WHERE expires_at <= ?")) {
+      del.setLong(1, now);
+      del.executeUpdate();
+    }
+    c.commit();
+    int n = 0;
+    try (PreparedStatement q = c.prepareStatement("SELECT id, user_id, token_hash, profile, created_at,"
+        + " last_seen_at, expires_at, deadline, ip, user_agent FROM sessions")) {
+      q.setFetchSize(10_000);
+      try (ResultSet rs = q.executeQuery()) {
+        ProfileCache profiles = new ProfileCache();
+        while (rs.next()) {
+          index.put(new Session(rs.getString(1), rs.getString(2), rs.getString(3), profiles.read(rs.getString(4)),
+              Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)),
+              Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
+              rs.getString(9), rs.getString(10)));
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public CompletionStage<Void> create(Session s) {
+    return sql.write("create a session", c -> {
+      try (PreparedStatement st = c.prepareStatement(INSERT)) {
+        st.setString(1, s.id());
+        st.setString(2, s.userId());
+        st.setString(3, s.tokenHash());
+        st.setString(4, ProfileJson.write(s.profile()));
+        st.setLong(5, s.createdAt().toEpochMilli());
+        st.setLong(6, s.lastSeenAt().toEpochMilli());
+        st.setLong(7, s.expiresAt().toEpochMilli());
+        st.setLong(8, s.deadline().toEpochMilli());
+        st.setString(9, s.ip());
+        st.setString(10, s.userAgent());
+        st.executeUpdate();
+      }
+      return null;
+    }, ignored -> index.put(s));
+  }
+
+  @Override
+  public CompletionStage<Optional<Session>> findByTokenHash(String tokenHash) {
+    return completedFuture(Optional.ofNullable(index.byToken(tokenHash, clock.instant())));
+  }
+
+  @Override
+  public CompletionStage<Optional<Session>> findById(String id) {
+    return completedFuture(Optional.ofNullable(index.byId(id, clock.instant())));
+  }
+
+  @Override
+  public CompletionStage<Void> touch(String id, Instant lastSeenAt, Instant expiresAt) {
+    if (index.touch(id, lastSeenAt, expiresAt) != null) {
+      dirty.add(id);
+    }
+    return completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Integer> delete(String id) {
+    return sql.write("delete a session", c -> update(c, "DELETE FROM sessions WHERE id = ?", id),
+        n -> index.remove(id)).thenApply(n -> n > 0 ? 1 : 0);
+  }
+
+  @Override
+  public CompletionStage<Integer> deleteByUser(String userId) {
+    return sql.write("delete the sessions of a user", c -> update(c, "DELETE FROM sessions WHERE user_id = ?", userId),
+        n -> index.removeUser(userId));
+  }
+
+  @Override
+  public CompletionStage<Integer> deleteAll() {
+    // No WHERE clause: SQLite's truncate optimisation makes this fast at any size.
+    return sql.write("delete every session", c -> update(c, "DELETE FROM sessions", null), n -> index.clear());
+  }
+
+  @Override
+  public CompletionStage<List<Session>> list(String userId, String after, int limit) {
+    return completedFuture(index.page(userId, after, limit, clock.instant()));
+  }
+
+  @Override
+  public CompletionStage<List<String>> listUsers(String after, int limit) {
+    return completedFuture(index.users(after, limit, clock.instant()));
+  }
+
+  @Override
+  public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
+    int[] changed = new int[1];
+    return sql.write("update the profile of a user's sessions", c -> {
+      try (PreparedStatement st = c.prepareStatement("UPDATE sessions SET profile = ? WHERE user_id = ?")) {
+        st.setString(1, ProfileJson.write(profile));
+        st.setString(2, userId);
+        return st.executeUpdate();
+      }
+    }, n -> changed[0] = index.updateProfile(userId, profile)).thenApply(n -> changed[0]);
+  }
+
+  @Override
+  public CompletionStage<Counts> counts() {
+    return completedFuture(index.counts());
+  }
+
+  @Override
+  public CompletionStage<List<Session>> purgeExpired() {
+    List<Session> expired = index.removeExpired(clock.instant());
+    if (expired.isEmpty()) {
+      return completedFuture(expired);
+    }
+    return sql.write("delete expired sessions", c -> {
+      try (PreparedStatement st = c.prepareStatement("DELETE FROM sessions WHERE id = ?")) {
+        for (Session s : expired) {
+          st.setString(1, s.id());
+          st.addBatch();
+        }
+        st.executeBatch();
+      }
+      return expired;
+    }, ignored -> {});
+  }
+
+  @Override
+  public CompletionStage<Void> ping() {
+    return sql.read("answer a ping", c -> {
+      try (var st = c.createStatement()) {
+        st.execute("SELECT 1");
+      }
+      return null;
+    });
+  }
+
+  /** Writes the last-use times of sessions touched since the last flush, in one transaction. */
+  CompletionStage<Integer> flushTouches() {
+    if (dirty.isEmpty()) {
+      return completedFuture(0);
+    }
+    return sql.write("record session use", c -> {
+      int n = 0;
+      try (PreparedStatement st = c.prepareStatement("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?")) {
+        for (var it = dirty.iterator(); it.hasNext(); ) {
+          String id = it.next();
+          it.remove();
+          Session s = index.byId(id, Instant.MIN);
+          if (s != null) {
+            st.setLong(1, s.lastSeenAt().toEpochMilli());
+            st.setLong(2, s.expiresAt().toEpochMilli());
+            st.setString(3, id);
+            st.addBatch();
+            n++;
+          }
+        }
+        st.executeBatch();
+      }
+      return n;
+    }, ignored -> {});
+  }
+
+  private static int update(Connection c, String statement, String arg) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(statement)) {
+      if (arg != null) {
+        st.setString(1, arg);
+      }
+      return st.executeUpdate();
+    }
+  }
+
+  @Override
+  public void close() {
+    flushTouches().toCompletableFuture().join();
+  }
+}

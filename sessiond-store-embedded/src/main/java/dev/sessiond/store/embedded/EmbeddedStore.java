@@ -1,0 +1,121 @@
+package dev.sessiond.store.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded durable store: one SQLite database ({@code sessiond.db}, WAL, synchronous=FULL)
+ * in a data directory that one process at a time may hold ({@code sessiond.lock}).
+ */
+public final class EmbeddedStore implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
+  private static final long FLUSH_TOUCHES_MS = 1000;
+
+  private final FileChannel lockChannel;
+  private final Connection connection;
+  private final SqliteThread sql;
+  private final EmbeddedSessionStore sessions;
+  private final EmbeddedMemberStore members;
+
+  private EmbeddedStore(FileChannel lockChannel, Connection connection, Clock clock) {
+    this.lockChannel = lockChannel;
+    this.connection = connection;
+    this.sql = new SqliteThread(connection);
+    this.sessions = new EmbeddedSessionStore(sql, clock);
+    this.members = new EmbeddedMemberStore(sql);
+  }
+
+  public static EmbeddedStore open(Path dataDir, Clock clock) {
+    Path lockFile = dataDir.resolve("sessiond.lock");
+    FileChannel channel = null;
+    try {
+      Files.createDirectories(dataDir);
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw new DataDirLockedException(dataDir, lockFile);
+      }
+      Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sessiond.db").toAbsolutePath());
+      try (Statement st = c.createStatement()) {
+        st.execute("PRAGMA journal_mode=WAL");
+        st.execute("PRAGMA synchronous=FULL");
+        st.execute("PRAGMA busy_timeout=5000");
+        for (String ddl : (EmbeddedSessionStore.SCHEMA + EmbeddedMemberStore.SCHEMA).split(";")) {
+          if (!ddl.isBlank()) {
+            st.execute(ddl);
+          }
+        }
+      }
+      c.setAutoCommit(false);
+      EmbeddedStore store = new EmbeddedStore(channel, c, clock);
+      long start = System.nanoTime();
+      int loaded = store.sql.read("load sessions", store.sessions::load).join();
+      LOG.info("loaded {} sessions from {} in {} ms", loaded, dataDir, (System.nanoTime() - start) / 1_000_000);
+      store.sql.every(FLUSH_TOUCHES_MS, store.sessions::flushTouches);
+      return store;
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new UncheckedIOException("cannot open data directory " + dataDir, e);
+    } catch (SQLException | CompletionException e) {
+      closeQuietly(channel);
+      throw new IllegalStateException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  public EmbeddedSessionStore sessions() {
+    return sessions;
+  }
+
+  public EmbeddedMemberStore members() {
+    return members;
+  }
+
+  @Override
+  public void close() {
+    try {
+      sessions.close();
+    } catch (RuntimeException e) {
+      LOG.warn("could not flush session use at close: {}", e.toString());
+    }
+    sql.close();
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.warn("closing the database failed: {}", e.toString());
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // nothing left to release
+      }
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.sessiond.store.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sessiond.core.Member;
+import dev.sessiond.core.Profile;
+import dev.sessiond.core.Session;
+import dev.sessiond.core.Tokens;
+import dev.sessiond.core.store.MutableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What survives a reopen, and the one-process-per-directory rule. */
+class EmbeddedStoreDurabilityTest {
+
+  @TempDir
+  Path dir;
+  final MutableClock clock = new MutableClock(Instant.now());
+
+  private Session session(String userId, Duration life) {
+    Instant now = clock.instant();
+    return new Session(Tokens.newId(), userId, Tokens.hash(Tokens.newToken()), Profile.member(userId), now, now,
+        now.plus(life), now.plus(Duration.ofDays(1)), "10.0.0.1", "ua");
+  }
+
+  @Test
+  void sessionsAndMembersSurviveAReopenAndDeletedOnesStayDeleted() {
+    Session kept = session("a", Duration.ofHours(1));
+    Session deleted = session("b", Duration.ofHours(1));
+    Session userDeleted = session("c", Duration.ofHours(1));
+    Member member = new Member(Tokens.newId(), "m", "h", Profile.admin("m"), Instant.ofEpochMilli(clock.millis()));
+    try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
+      for (Session s : List.of(kept, deleted, userDeleted)) {
+        store.sessions().create(s).toCompletableFuture().join();
+      }
+      store.members().create(member).toCompletableFuture().join();
+      store.sessions().delete(deleted.id()).toCompletableFuture().join();
+      store.sessions().deleteByUser("c").toCompletableFuture().join();
+    }
+    try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
+      assertThat(store.sessions().findByTokenHash(kept.tokenHash()).toCompletableFuture().join()).contains(kept);
+      assertThat(store.sessions().findById(deleted.id()).toCompletableFuture().join()).isEmpty();
+      assertThat(store.sessions().findById(userDeleted.id()).toCompletableFuture().join()).isEmpty();
+      assertThat(store.members().findByUsername("m").toCompletableFuture().join()).contains(member);
+    }
+  }
+
+  @Test
+  void useRecordedBeforeACleanCloseSurvives() {
+    Session s = session("d", Duration.ofMinutes(10));
+    try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
+      store.sessions().create(s).toCompletableFuture().join();
+      clock.advance(Duration.ofMinutes(9));
+      store.sessions().touch(s.id(), clock.instant(), clock.instant().plus(Duration.ofMinutes(10)));
+    }
+    clock.advance(Duration.ofMinutes(5));
+    try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
+      assertThat(store.sessions().findById(s.id()).toCompletableFuture().join()).isPresent();
+    }
+  }
+
+  @Test
+  void expiredRowsAreNotLoaded() {
+    Session s = session("e", Duration.ofMinutes(1));
+    try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
+      store.sessions().create(s).toCompletableFuture().join();
+    }
+    clock.advance(Duration.ofMinutes(2));
+    try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
+      assertThat(store.sessions().counts().toCompletableFuture().join().sessions()).isZero();
+    }
+  }
+
+  @Test
+  void aSecondOpenOfTheSameDirectoryIsRefusedWithAClearMessage() {
+    try (EmbeddedStore first = EmbeddedStore.open(dir, clock)) {
+      assertThat(first.sessions()).isNotNull();
+      assertThatThrownBy(() -> EmbeddedStore.open(dir, clock))
+          .isInstanceOf(DataDirLockedException.class)
+          .hasMessageContaining("in use by another sessiond")
+          .hasMessageContaining("sessiond.lock");
+    }
+    EmbeddedStore.open(dir, clock).close();
+  }
+
+  @Test
+  void concurrentCreatesAreGroupCommittedAndAllDurable() {
+    List<Session> sessions = new ArrayList<>();
+    try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
+      List<CompletableFuture<Void>> writes = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        Session s = session("group-" + (i % 10), Duration.ofHours(1));
+        sessions.add(s);
+        writes.add(store.sessions().create(s).toCompletableFuture());
+      }
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+    }
+    try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
+      for (Session s : sessions) {
+        assertThat(store.sessions().findByTokenHash(s.tokenHash()).toCompletableFuture().join()).isPresent();
+      }
+    }
+  }
+
+  @Test
+  void aHundredThousandSessionsLoadAtOpen() {
+    try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
+      List<CompletableFuture<Void>> writes = new ArrayList<>();
+      for (int i = 0; i < 100_000; i++) {
+        writes.add(store.sessions().create(session("load-" + (i % 1000), Duration.ofHours(1))).toCompletableFuture());
+      }
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+    }
+    try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
+      assertThat(store.sessions().counts().toCompletableFuture().join().sessions()).isEqualTo(100_000);
+    }
+  }
+}
