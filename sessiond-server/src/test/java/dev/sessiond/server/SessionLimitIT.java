@@ -1,0 +1,55 @@
+package dev.sessiond.server;
+
+import static dev.sessiond.server.Api.bearer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessiond.core.SessionPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --max-sessions-per-user with --on-session-limit evict-oldest and deny. */
+class SessionLimitIT {
+
+  private static TestServer start(Path dir, SessionPolicy.OnLimit onLimit) throws Exception {
+    return TestServer.start(dir, c -> new Config(c.host(), c.port(), c.store(), c.dataDir(), c.adminUser(),
+        c.adminPassword(), c.apiToken(), new SessionPolicy(Duration.ofHours(1), Duration.ofHours(24), 2, onLimit),
+        false, true, c.wsHeartbeat(), c.wsReconnectGrace()));
+  }
+
+  @Test
+  void atTheLimitTheOldestSessionIsEvicted(@TempDir Path dir) throws Exception {
+    try (TestServer server = start(dir, SessionPolicy.OnLimit.EVICT_OLDEST)) {
+      Api api = server.api;
+      String first = api.createSession("limited").get("token").asText();
+      Thread.sleep(5);
+      String second = api.createSession("limited").get("token").asText();
+      Thread.sleep(5);
+      String third = api.createSession("limited").get("token").asText();
+
+      assertThat(api.get("/api/whoami", "Authorization", bearer(first)).status()).isEqualTo(401);
+      assertThat(api.get("/api/whoami", "Authorization", bearer(second)).status()).isEqualTo(200);
+      assertThat(api.get("/api/whoami", "Authorization", bearer(third)).status()).isEqualTo(200);
+      assertThat(api.get("/api/sessions?user_id=limited", "Authorization", bearer(TestServer.API_TOKEN)).json().size())
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
+  void withDenyANewSessionPastTheLimitIsRefusedWith403(@TempDir Path dir) throws Exception {
+    try (TestServer server = start(dir, SessionPolicy.OnLimit.DENY)) {
+      Api api = server.api;
+      String first = api.createSession("denied").get("token").asText();
+      api.createSession("denied");
+
+      Api.Res third = api.post("/api/sessions", "{\"user_id\":\"denied\"}", "Authorization", bearer(TestServer.API_TOKEN));
+
+      assertThat(third.status()).isEqualTo(403);
+      assertThat(third.message()).contains("most sessions");
+      assertThat(api.get("/api/whoami", "Authorization", bearer(first)).status()).isEqualTo(200);
+      assertThat(api.post("/api/login", "{\"username\":\"admin\",\"password\":\"" + TestServer.ADMIN_PASSWORD + "\"}")
+          .status()).isEqualTo(200);
+    }
+  }
+}
