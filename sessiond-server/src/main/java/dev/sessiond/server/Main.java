@@ -87,6 +87,8 @@ public final class Main {
       memberStore = new InMemoryMemberStore();
     }
 
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    sessionStore = new TimedSessionStore(sessionStore, registry);
     Events events = new Events();
     SessionService sessions = new SessionService(sessionStore, config.policy(), clock, events);
     ExecutorService hashing = Executors.newFixedThreadPool(
@@ -100,7 +102,6 @@ public final class Main {
         .ifPresent(password -> System.out.println("sessiond: created admin member '" + config.adminUser()
             + "' with password " + password + " (shown once; change it with POST /api/members/{id}/password)"));
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     events.subscribe(new SessionMetrics(registry));
 
     Vertx vertx = Vertx.vertx(new VertxOptions());

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  */
 final class OpenApiCheck {
 
-  private static final OpenApiInteractionValidator OURS = null;
+  private static final OpenApiInteractionValidator OURS = validator(Path.of("../docs/openapi.yaml"));
   private static final OpenApiInteractionValidator NEKO = validator(Path.of("../docs/reference/neko-openapi.yaml"));
   private static final Set<String> NEKO_PATHS = Set.of("/health", "/api/login", "/api/logout", "/api/whoami",
       "/api/stats", "/api/sessions", "/api/members");
@@ -49,7 +49,7 @@ final class OpenApiCheck {
     if (unknownRoute) {
       return;
     }
-
+    assertClean("docs/openapi.yaml", OURS.validateResponse(path, m, response), Set.of());
     if (isNekoPath(path) && !(path.equals("/api/sessions") && method.equals("POST"))) {
       boolean namedByTheIssues = res.status() >= 400 || path.equals("/api/logout") && res.status() == 204;
       Set<String> allowed = new java.util.HashSet<>();

@@ -58,6 +58,7 @@ class SystemIT {
         .contains("route=\"/api/sessions/:id\"")
         .contains("sessiond_sessions_started_total")
         .contains("sessiond_sessions_revoked_total{reason=\"revoked\"}")
+        .contains("sessiond_store_seconds_count{op=\"find_by_token\"}")
         .doesNotContain("nope");
   }
 

@@ -1,0 +1,107 @@
+package dev.sessiond.server;
+
+import dev.sessiond.core.Profile;
+import dev.sessiond.core.Session;
+import dev.sessiond.core.store.SessionStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/** Times every call into a SessionStore, as {@code sessiond_store_seconds{op=...}}. */
+final class TimedSessionStore implements SessionStore {
+
+  private final SessionStore store;
+  private final MeterRegistry registry;
+
+  TimedSessionStore(SessionStore store, MeterRegistry registry) {
+    this.store = store;
+    this.registry = registry;
+  }
+
+  private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private <T> CompletionStage<T> time(String op, Supplier<CompletionStage<T>> call) {
+    Timer timer = timers.get(op);
+    if (timer == null) {
+      timer = timers.computeIfAbsent(op,
+          o -> Timer.builder("sessiond.store").description("Session store latency").tag("op", o).register(registry));
+    }
+    long start = System.nanoTime();
+    Timer t = timer;
+    return call.get().whenComplete((v, e) -> t.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
+  }
+
+  @Override
+  public CompletionStage<Void> create(Session session) {
+    return time("create", () -> store.create(session));
+  }
+
+  @Override
+  public CompletionStage<Optional<Session>> findByTokenHash(String tokenHash) {
+    return time("find_by_token", () -> store.findByTokenHash(tokenHash));
+  }
+
+  @Override
+  public CompletionStage<Optional<Session>> findById(String id) {
+    return time("find_by_id", () -> store.findById(id));
+  }
+
+  @Override
+  public CompletionStage<Void> touch(String id, Instant lastSeenAt, Instant expiresAt) {
+    return time("touch", () -> store.touch(id, lastSeenAt, expiresAt));
+  }
+
+  @Override
+  public CompletionStage<Integer> delete(String id) {
+    return time("delete", () -> store.delete(id));
+  }
+
+  @Override
+  public CompletionStage<Integer> deleteByUser(String userId) {
+    return time("delete_by_user", () -> store.deleteByUser(userId));
+  }
+
+  @Override
+  public CompletionStage<Integer> deleteAll() {
+    return time("delete_all", store::deleteAll);
+  }
+
+  @Override
+  public CompletionStage<List<Session>> list(String userId, String after, int limit) {
+    return time("list", () -> store.list(userId, after, limit));
+  }
+
+  @Override
+  public CompletionStage<List<String>> listUsers(String after, int limit) {
+    return time("list_users", () -> store.listUsers(after, limit));
+  }
+
+  @Override
+  public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
+    return time("update_profile", () -> store.updateProfile(userId, profile));
+  }
+
+  @Override
+  public CompletionStage<Counts> counts() {
+    return time("counts", store::counts);
+  }
+
+  @Override
+  public CompletionStage<List<Session>> purgeExpired() {
+    return time("purge_expired", store::purgeExpired);
+  }
+
+  @Override
+  public CompletionStage<Void> ping() {
+    return time("ping", store::ping);
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}
