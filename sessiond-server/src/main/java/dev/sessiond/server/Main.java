@@ -22,6 +22,10 @@ import dev.sessiond.server.http.SystemRoutes;
 import dev.sessiond.server.ws.LiveConnections;
 import dev.sessiond.server.ws.WebSocketRoute;
 import dev.sessiond.store.embedded.EmbeddedStore;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -103,6 +107,12 @@ public final class Main {
             + "' with password " + password + " (shown once; change it with POST /api/members/{id}/password)"));
 
     events.subscribe(new SessionMetrics(registry));
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
+    closers.add(gcMetrics);
 
     Vertx vertx = Vertx.vertx(new VertxOptions());
     closers.add(0, () -> vertx.close().await(10, TimeUnit.SECONDS));

@@ -59,6 +59,9 @@ class WebSocketIT {
     assertThat(WsClient.refusal(server.port(), "forged-token-that-was-never-issued")).isEqualTo(401);
     Api.Res plain = api.get("/api/ws?token=forged");
     assertThat(plain.status()).isEqualTo(401);
+    Api.Res notAnUpgrade = api.get("/api/ws", "Authorization", auth(admin));
+    assertThat(notAnUpgrade.status()).isEqualTo(400);
+    assertThat(notAnUpgrade.message()).contains("WebSocket upgrade");
   }
 
   @Test

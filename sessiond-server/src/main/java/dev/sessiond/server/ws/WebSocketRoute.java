@@ -41,7 +41,10 @@ public final class WebSocketRoute {
   public void mount(HttpApi api) {
     api.route(GET, "/api/ws", ctx -> Endpoints.onLoop(ctx, Endpoints.attempt(() -> auth.caller(ctx.request())),
         (caller, error) -> {
-          if (error == null && caller.isApiToken()) {
+          String upgrade = ctx.request().getHeader("Upgrade");
+          if (error == null && (upgrade == null || !upgrade.equalsIgnoreCase("websocket"))) {
+            error = new SessiondException.Invalid("this endpoint needs a WebSocket upgrade (Upgrade: websocket)");
+          } else if (error == null && caller.isApiToken()) {
             error = new SessiondException.Forbidden("the API token has no session to connect");
           } else if (error == null && caller.viaCookie() && Auth.isCrossOrigin(ctx.request())) {
             error = new SessiondException.Forbidden("cross-origin WebSocket refused");

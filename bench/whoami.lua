@@ -1,0 +1,15 @@
+-- wrk script: GET /api/whoami with a bearer token drawn at random from TOKENS_FILE
+-- (lines "<sessionId> <token>"), so every request verifies a different live session.
+local tokens = {}
+init = function(args)
+  local path = os.getenv("TOKENS_FILE")
+  for line in io.lines(path) do
+    local token = line:match("^%S+%s+(%S+)$")
+    if token then tokens[#tokens + 1] = token end
+  end
+  math.randomseed(os.time() + (tonumber(tostring({}):sub(8)) or 0))
+end
+request = function()
+  local token = tokens[math.random(#tokens)]
+  return wrk.format("GET", "/api/whoami", { ["Authorization"] = "Bearer " .. token })
+end

@@ -1,0 +1,59 @@
+package dev.sessiond.bench;
+
+import dev.sessiond.core.Profile;
+import dev.sessiond.core.Session;
+import dev.sessiond.core.Tokens;
+import dev.sessiond.store.embedded.EmbeddedStore;
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Fills a data directory with sessions before sessiond starts on it:
+ * {@code populate <dataDir> <sessions> <users> <tokensFile> <tokensToWrite> [heavyUserSessions]}.
+ * Users are {@code user-<n>}; {@code heavy-user} gets the extra sessions. Writes the first
+ * tokens, one per line as {@code <sessionId> <token>}, for the load tools.
+ */
+public final class Populate {
+
+  private Populate() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    int sessions = Integer.parseInt(args[1]);
+    int users = Integer.parseInt(args[2]);
+    Path tokensFile = Path.of(args[3]);
+    int tokensToWrite = Integer.parseInt(args[4]);
+    int heavy = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+    long start = System.nanoTime();
+    Profile profile = Profile.member("bench");
+    Instant now = Instant.now();
+    try (EmbeddedStore store = EmbeddedStore.open(dir, Clock.systemUTC());
+        BufferedWriter out = Files.newBufferedWriter(tokensFile)) {
+      List<CompletableFuture<Void>> batch = new ArrayList<>();
+      for (int i = 0; i < sessions + heavy; i++) {
+        String token = Tokens.newToken();
+        String user = i < sessions ? "user-" + (i % users) : "heavy-user";
+        Session s = new Session(Tokens.newId(), user, Tokens.hash(token), profile, now, now,
+            now.plus(Duration.ofHours(23)), now.plus(Duration.ofHours(23)), "127.0.0.1", "bench");
+        if (i < tokensToWrite) {
+          out.write(s.id() + " " + token + "\n");
+        }
+        batch.add(store.sessions().create(s).toCompletableFuture());
+        if (batch.size() == 20_000) {
+          CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
+          batch.clear();
+        }
+      }
+      CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
+    }
+    System.out.printf("populated %d sessions (%d users, heavy-user %d) in %.1f s%n",
+        sessions + heavy, users, heavy, (System.nanoTime() - start) / 1e9);
+  }
+}

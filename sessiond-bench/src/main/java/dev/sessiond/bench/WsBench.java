@@ -1,0 +1,163 @@
+package dev.sessiond.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Live-connection benchmark against a running sessiond:
+ * {@code ws <port> <apiToken> <tokensFile> <sockets> <rounds> <serverPid>}.
+ * Measures the time from an admin's disconnect call to the client seeing the close, alone and
+ * with {@code sockets} other sockets open; the server heap per open socket (after GC); and
+ * {@code POST /sessions/clear} with every socket open (until the last close arrives).
+ * Prints one result line per measurement, {@code key=value}.
+ */
+public final class WsBench {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final WebSocketClient client;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final int port;
+  private final String apiToken;
+
+  private WsBench(int port, String apiToken, int sockets) {
+    this.port = port;
+    this.apiToken = apiToken;
+    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(sockets + 100)
+        .setConnectTimeout(30_000));
+  }
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    List<String[]> tokens = Files.readAllLines(Path.of(args[2])).stream().map(l -> l.split(" ")).toList();
+    int sockets = Integer.parseInt(args[3]);
+    int rounds = Integer.parseInt(args[4]);
+    long pid = Long.parseLong(args[5]);
+    WsBench bench = new WsBench(port, args[1], sockets);
+    try {
+      bench.run(tokens, sockets, rounds, pid);
+    } finally {
+      bench.vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private void run(List<String[]> tokens, int sockets, int rounds, long pid) throws Exception {
+    String[] probe = tokens.get(0);
+    disconnectLatency("alone", probe, rounds);
+    long heapBefore = heapAfterGc(pid);
+    List<Opened> open = openAll(tokens.subList(1, sockets + 1));
+    long heapAfter = heapAfterGc(pid);
+    System.out.printf("ws.open sockets=%d heap_per_socket_bytes=%d%n", open.size(), (heapAfter - heapBefore) / open.size());
+    disconnectLatency("with_" + open.size() + "_open", probe, rounds);
+    Opened last = connect(probe[1]).get(30, TimeUnit.SECONDS);
+    long start = System.nanoTime();
+    String body = post("/sessions/clear");
+    long answered = System.nanoTime();
+    for (Opened o : open) {
+      o.closed.get(60, TimeUnit.SECONDS);
+    }
+    last.closed.get(60, TimeUnit.SECONDS);
+    System.out.printf("ws.clear sockets=%d http_ms=%.1f all_closed_ms=%.1f answer=%s%n", open.size() + 1,
+        (answered - start) / 1e6, (System.nanoTime() - start) / 1e6, body.replace(" ", ""));
+  }
+
+  private record Opened(WebSocket ws, CompletableFuture<Short> closed) {}
+
+  private CompletableFuture<Opened> connect(String token) {
+    CompletableFuture<Opened> ready = new CompletableFuture<>();
+    CompletableFuture<Short> closed = new CompletableFuture<>();
+    Future<WebSocket> f = client.connect(port, "127.0.0.1", "/api/ws?token=" + token);
+    f.onSuccess(ws -> {
+      ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+      ws.textMessageHandler(text -> {
+        if (!ready.isDone() && text.contains("system/init")) {
+          ready.complete(new Opened(ws, closed));
+        }
+      });
+    }).onFailure(ready::completeExceptionally);
+    return ready;
+  }
+
+  private List<Opened> openAll(List<String[]> tokens) throws Exception {
+    Semaphore inFlight = new Semaphore(200);
+    List<CompletableFuture<Opened>> all = new ArrayList<>();
+    for (String[] t : tokens) {
+      inFlight.acquire();
+      CompletableFuture<Opened> c = connect(t[1]);
+      c.whenComplete((o, e) -> inFlight.release());
+      all.add(c);
+    }
+    List<Opened> out = new ArrayList<>();
+    for (CompletableFuture<Opened> c : all) {
+      out.add(c.get(60, TimeUnit.SECONDS));
+    }
+    return out;
+  }
+
+  private void disconnectLatency(String label, String[] probe, int rounds) throws Exception {
+    long[] nanos = new long[rounds];
+    for (int i = -Math.min(20, rounds); i < rounds; i++) { // negative rounds warm up and are not counted
+      Opened o = connect(probe[1]).get(30, TimeUnit.SECONDS);
+      long start = System.nanoTime();
+      post("/api/sessions/" + probe[0] + "/disconnect");
+      short code = o.closed.get(30, TimeUnit.SECONDS);
+      if (code != 4001) {
+        throw new IllegalStateException("expected close 4001, got " + code);
+      }
+      if (i >= 0) {
+        nanos[i] = System.nanoTime() - start;
+      }
+    }
+    Arrays.sort(nanos);
+    System.out.printf("ws.disconnect %s rounds=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f%n", label, rounds,
+        nanos[rounds / 2] / 1e6, nanos[Math.min(rounds - 1, (int) Math.ceil(rounds * 0.99) - 1)] / 1e6,
+        nanos[rounds - 1] / 1e6);
+  }
+
+  private String post(String path) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Bearer " + apiToken).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 300) {
+      throw new IllegalStateException(path + " answered " + r.statusCode() + " " + r.body());
+    }
+    return r.body();
+  }
+
+  /** The server's used heap after two full GCs, from jcmd and its /metrics. */
+  private long heapAfterGc(long pid) throws Exception {
+    for (int i = 0; i < 2; i++) {
+      Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      p.waitFor();
+    }
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+        .header("Authorization", "Bearer " + apiToken).build(), HttpResponse.BodyHandlers.ofString());
+    return heapUsed(r.body());
+  }
+
+  static long heapUsed(String metrics) {
+    double sum = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return (long) sum;
+  }
+
+}
