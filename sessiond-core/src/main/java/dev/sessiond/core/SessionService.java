@@ -27,14 +27,14 @@ public final class SessionService {
   private final SessionPolicy policy;
   private final Clock clock;
   private final Events events;
-  private final Duration touchGranularity;
+  private final long touchGranularityMillis;
 
   public SessionService(SessionStore store, SessionPolicy policy, Clock clock, Events events) {
     this.store = store;
     this.policy = policy;
     this.clock = clock;
     this.events = events;
-    this.touchGranularity = policy.touchGranularity();
+    this.touchGranularityMillis = policy.touchGranularity().toMillis();
   }
 
   /** What a new session needs. {@code ttl} may be null: then the policy's maximum lifetime applies. */
@@ -151,12 +151,13 @@ public final class SessionService {
   }
 
   private Session slide(Session session) {
-    Instant now = clock.instant();
-    if (Duration.between(session.lastSeenAt(), now).compareTo(touchGranularity) < 0) {
+    long nowMillis = clock.millis();
+    if (nowMillis - session.lastSeenAt().toEpochMilli() < touchGranularityMillis) {
       return session;
     }
+    Instant now = Instant.ofEpochMilli(nowMillis);
     Session touched = session.touchedAt(now, policy.idleTimeout());
-    store.touch(touched.id(), touched.lastSeenAt(), touched.expiresAt()).exceptionally(e -> {
+    store.touch(touched).exceptionally(e -> {
       LOG.log(Level.FINE, "could not record use of session " + session.id(), e);
       return null;
     });

@@ -5,7 +5,6 @@ import static java.util.concurrent.CompletableFuture.completedFuture;
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -37,8 +36,8 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<Void> touch(String id, Instant lastSeenAt, Instant expiresAt) {
-    index.touch(id, lastSeenAt, expiresAt);
+  public CompletionStage<Void> touch(Session touched) {
+    index.touch(touched);
     return completedFuture(null);
   }
 

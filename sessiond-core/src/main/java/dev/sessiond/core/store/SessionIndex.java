@@ -42,17 +42,23 @@ public final class SessionIndex {
     byUser.computeIfAbsent(session.userId(), u -> new ConcurrentSkipListSet<>()).add(session.id());
   }
 
-  /** Slides a session's times; returns the updated session, or null if it is gone. */
-  public synchronized Session touch(String id, Instant lastSeenAt, Instant expiresAt) {
-    Session old = byId.get(id);
-    if (old == null) {
+  /**
+   * Takes {@code touched}'s lastSeenAt and expiresAt; returns the updated session, or null if
+   * it is gone or changed meanwhile. Takes no lock (this is on the verify path): it only
+   * replaces the exact value it read, so it never brings back a session a write removed.
+   */
+  public Session touch(Session touched) {
+    Session old = byToken.get(touched.tokenHash());
+    if (old == null || !old.id().equals(touched.id())) {
       return null;
     }
-    Session touched = new Session(old.id(), old.userId(), old.tokenHash(), old.profile(), old.createdAt(),
-        lastSeenAt, expiresAt, old.deadline(), old.ip(), old.userAgent());
-    byId.put(id, touched);
-    byToken.put(touched.tokenHash(), touched);
-    return touched;
+    Session updated = new Session(old.id(), old.userId(), old.tokenHash(), old.profile(), old.createdAt(),
+        touched.lastSeenAt(), touched.expiresAt(), old.deadline(), old.ip(), old.userAgent());
+    if (!byToken.replace(updated.tokenHash(), old, updated)) {
+      return null;
+    }
+    byId.replace(updated.id(), old, updated);
+    return updated;
   }
 
   public synchronized Session remove(String id) {

@@ -2,7 +2,6 @@ package dev.sessiond.core.store;
 
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -23,8 +22,11 @@ public interface SessionStore extends AutoCloseable {
 
   CompletionStage<Optional<Session>> findById(String id);
 
-  /** Records use: the session's new lastSeenAt and expiresAt. Not necessarily durable at once. */
-  CompletionStage<Void> touch(String id, Instant lastSeenAt, Instant expiresAt);
+  /**
+   * Records use: {@code touched} is a live session with its new lastSeenAt and expiresAt (see
+   * {@link Session#touchedAt}); nothing else of it is taken. Not necessarily durable at once.
+   */
+  CompletionStage<Void> touch(Session touched);
 
   CompletionStage<Integer> delete(String id);
 

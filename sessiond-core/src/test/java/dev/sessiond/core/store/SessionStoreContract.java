@@ -91,7 +91,7 @@ public abstract class SessionStoreContract {
     Session s = session("carol", Duration.ofMinutes(5));
     await(store.create(s));
     clock.advance(Duration.ofMinutes(4));
-    await(store.touch(s.id(), clock.instant(), clock.instant().plus(Duration.ofMinutes(5))));
+    await(store.touch(s.touchedAt(clock.instant(), Duration.ofMinutes(5))));
     clock.advance(Duration.ofMinutes(4));
     Session found = await(store.findByTokenHash(s.tokenHash())).orElseThrow();
     assertThat(found.lastSeenAt()).isEqualTo(s.createdAt().plus(Duration.ofMinutes(4)));

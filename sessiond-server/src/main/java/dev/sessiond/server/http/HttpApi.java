@@ -46,10 +46,32 @@ public final class HttpApi {
   }
 
   public void route(HttpMethod method, String path, Handler<RoutingContext> handler) {
+    RouteTimers timers = new RouteTimers(method.name(), path);
     router.route(method, path).handler(ctx -> {
-      ctx.put(ROUTE_KEY, path);
+      ctx.put(ROUTE_KEY, timers);
       handler.handle(ctx);
     });
+  }
+
+  /** The timers of one route, by status, made once: nothing is looked up by name per request. */
+  private final class RouteTimers {
+    private final String method;
+    private final String route;
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Timer> byStatus = new java.util.concurrent.ConcurrentHashMap<>();
+
+    RouteTimers(String method, String route) {
+      this.method = method;
+      this.route = route;
+    }
+
+    Timer of(int status) {
+      Timer t = byStatus.get(status);
+      if (t == null) {
+        t = byStatus.computeIfAbsent(status, s -> Timer.builder("http.server.requests")
+            .tag("method", method).tag("route", route).tag("status", Integer.toString(s)).register(registry));
+      }
+      return t;
+    }
   }
 
   public Router router() {
@@ -68,13 +90,12 @@ public final class HttpApi {
   private void timed(RoutingContext ctx) {
     long start = System.nanoTime();
     ctx.addEndHandler(ended -> {
-      String route = ctx.get(ROUTE_KEY);
-      Timer.builder("http.server.requests")
-          .tag("method", ctx.request().method().name())
-          .tag("route", route == null ? "unmatched" : route)
-          .tag("status", Integer.toString(ctx.response().getStatusCode()))
-          .register(registry)
-          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      RouteTimers timers = ctx.get(ROUTE_KEY);
+      Timer timer = timers != null ? timers.of(ctx.response().getStatusCode())
+          : Timer.builder("http.server.requests").tag("method", ctx.request().method().name())
+              .tag("route", "unmatched").tag("status", Integer.toString(ctx.response().getStatusCode()))
+              .register(registry);
+      timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     });
     ctx.next();
   }

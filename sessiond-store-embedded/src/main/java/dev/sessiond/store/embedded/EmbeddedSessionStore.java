@@ -115,9 +115,9 @@ public final class EmbeddedSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<Void> touch(String id, Instant lastSeenAt, Instant expiresAt) {
-    if (index.touch(id, lastSeenAt, expiresAt) != null) {
-      dirty.add(id);
+  public CompletionStage<Void> touch(Session touched) {
+    if (index.touch(touched) != null) {
+      dirty.add(touched.id());
     }
     return completedFuture(null);
   }

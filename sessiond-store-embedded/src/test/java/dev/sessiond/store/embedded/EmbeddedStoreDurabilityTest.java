@@ -58,7 +58,7 @@ class EmbeddedStoreDurabilityTest {
     try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
       store.sessions().create(s).toCompletableFuture().join();
       clock.advance(Duration.ofMinutes(9));
-      store.sessions().touch(s.id(), clock.instant(), clock.instant().plus(Duration.ofMinutes(10)));
+      store.sessions().touch(s.touchedAt(clock.instant(), Duration.ofMinutes(10)));
     }
     clock.advance(Duration.ofMinutes(5));
     try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
