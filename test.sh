@@ -1,6 +1,19 @@
 #!/usr/bin/env bash
-# The whole test suite: unit tests, integration tests against the real server, the crash test.
-# Installs what the tests need that Maven cannot fetch (redis-server, chromium) when missing.
+# The whole test suite: unit tests, contract suites, integration tests against the real server
+# (HTTP, WebSocket, crash, CLI), the admin console in headless Chromium, and bench/run.sh --quick.
+# Installs what Maven cannot fetch when it is missing: Chromium + ChromeDriver, wrk, nginx.
 set -euo pipefail
 cd "$(dirname "$0")"
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]} from Debian packages" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 exec mvn -B verify "$@"

@@ -1,0 +1,30 @@
+package dev.sessiond.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** bench/run.sh --quick runs every scenario at toy sizes, so the harness never rots. */
+class BenchHarnessIT {
+
+  @Test
+  void theQuickBenchmarkRunsEveryScenario() throws Exception {
+    Path out = Path.of("target/bench-quick.md").toAbsolutePath();
+    Files.deleteIfExists(out);
+    Process p = new ProcessBuilder("bash", "../bench/run.sh", "--quick", "--no-build", "--out", out.toString())
+        .redirectErrorStream(true).redirectOutput(Path.of("target/bench-quick.log").toFile()).start();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("finished within 5 minutes").isTrue();
+    String log = Files.readString(Path.of("target/bench-quick.log"));
+    assertThat(p.exitValue()).as(log).isZero();
+    String report = Files.readString(out);
+    for (String row : new String[] {"verify req/s", "while logins run", "restart", "heap per live session",
+        "first page", "deep page", "GET /sessions", "DELETE /sessions/heavy-user", "POST /sessions/clear",
+        "heap per socket", "disconnect call to close", "until the last"}) {
+      assertThat(report).contains(row);
+    }
+    assertThat(report).doesNotContain("| |  |").contains("DeletedCount");
+  }
+}
