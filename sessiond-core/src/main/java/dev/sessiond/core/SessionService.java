@@ -143,7 +143,7 @@ public final class SessionService {
   /** Removes sessions whose time is up, announcing each; returns how many. */
   public CompletionStage<Integer> purgeExpired() {
     return store.purgeExpired().thenApply(expired -> {
-      for (Session s : expired) {
+      for (SessionStore.Expired s : expired) {
         events.publish(new SessionEvent.Revoked(s.id(), s.userId(), Reason.EXPIRED));
       }
       return expired.size();

@@ -95,7 +95,7 @@ final class TimedSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<List<Session>> purgeExpired() {
+  public CompletionStage<List<Expired>> purgeExpired() {
     return time("purge_expired", store::purgeExpired);
   }
 

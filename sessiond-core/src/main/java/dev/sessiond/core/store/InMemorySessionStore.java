@@ -77,8 +77,8 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<List<Session>> purgeExpired() {
-    return completedFuture(index.removeExpired(clock.instant()));
+  public CompletionStage<List<Expired>> purgeExpired() {
+    return completedFuture(index.removeExpired(clock.instant()).stream().map(Expired::of).toList());
   }
 
   @Override

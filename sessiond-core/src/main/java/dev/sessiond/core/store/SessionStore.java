@@ -48,14 +48,24 @@ public interface SessionStore extends AutoCloseable {
 
   CompletionStage<Counts> counts();
 
-  /** Removes sessions whose time is up and returns them. Stores with native expiry may return none. */
-  CompletionStage<List<Session>> purgeExpired();
+  /**
+   * Removes what is left of sessions whose time is up and names them, each once across every
+   * node sharing the store (so that each expiry is announced once).
+   */
+  CompletionStage<List<Expired>> purgeExpired();
 
   /** Completes normally when the store answers. */
   CompletionStage<Void> ping();
 
   @Override
   void close();
+
+  /** A session that expired. */
+  record Expired(String id, String userId) {
+    public static Expired of(Session s) {
+      return new Expired(s.id(), s.userId());
+    }
+  }
 
   /** How many live sessions, and how many distinct users hold them. */
   record Counts(long sessions, long users) {}

@@ -168,10 +168,10 @@ public final class EmbeddedSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<List<Session>> purgeExpired() {
+  public CompletionStage<List<Expired>> purgeExpired() {
     List<Session> expired = index.removeExpired(clock.instant());
     if (expired.isEmpty()) {
-      return completedFuture(expired);
+      return completedFuture(List.of());
     }
     return sql.write("delete expired sessions", c -> {
       try (PreparedStatement st = c.prepareStatement("DELETE FROM sessions WHERE id = ?")) {
@@ -181,7 +181,7 @@ public final class EmbeddedSessionStore implements SessionStore {
         }
         st.executeBatch();
       }
-      return expired;
+      return expired.stream().map(Expired::of).toList();
     }, ignored -> {});
   }
 
