@@ -22,4 +22,11 @@ public sealed interface SessionEvent {
 
   /** An admin asked for a session's live connections to be dropped; the session stays valid. */
   record Disconnected(String sessionId, String userId) implements SessionEvent {}
+
+  /**
+   * The live connections one node holds for a session changed. Nodes sharing a store tell
+   * each other, so that any node can report the whole picture.
+   */
+  record ConnectionsChanged(String sessionId, String userId, String node, int connections, boolean connected,
+      java.time.Instant connectedSince, java.time.Instant notConnectedSince) implements SessionEvent {}
 }

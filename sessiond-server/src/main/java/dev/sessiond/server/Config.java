@@ -17,7 +17,9 @@ public record Config(
     boolean secureCookies,
     boolean metricsPublic,
     Duration wsHeartbeat,
-    Duration wsReconnectGrace) {
+    Duration wsReconnectGrace,
+    String redisUri,
+    java.util.List<String> redisClusterUris) {
 
-  public enum StoreKind { EMBEDDED, MEMORY }
+  public enum StoreKind { EMBEDDED, MEMORY, REDIS }
 }

@@ -21,7 +21,12 @@ import dev.sessiond.server.http.SessionViews;
 import dev.sessiond.server.http.SystemRoutes;
 import dev.sessiond.server.ws.LiveConnections;
 import dev.sessiond.server.ws.WebSocketRoute;
+import dev.sessiond.core.Tokens;
 import dev.sessiond.store.embedded.EmbeddedStore;
+import dev.sessiond.store.redis.RedisConnection;
+import dev.sessiond.store.redis.RedisEventBridge;
+import dev.sessiond.store.redis.RedisMemberStore;
+import dev.sessiond.store.redis.RedisSessionStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -81,7 +86,15 @@ public final class Main {
     List<AutoCloseable> closers = new ArrayList<>();
     SessionStore sessionStore;
     MemberStore memberStore;
-    if (config.store() == Config.StoreKind.EMBEDDED) {
+    RedisConnection redis = null;
+    if (config.store() == Config.StoreKind.REDIS) {
+      redis = config.redisClusterUris().isEmpty()
+          ? RedisConnection.standalone(config.redisUri())
+          : RedisConnection.cluster(config.redisClusterUris());
+      closers.add(redis);
+      sessionStore = new RedisSessionStore(redis, clock);
+      memberStore = new RedisMemberStore(redis);
+    } else if (config.store() == Config.StoreKind.EMBEDDED) {
       EmbeddedStore embedded = EmbeddedStore.open(config.dataDir(), clock);
       closers.add(embedded);
       sessionStore = embedded.sessions();
@@ -102,8 +115,7 @@ public final class Main {
     MemberService members = new MemberService(memberStore, sessions, hasher, clock);
     LoginService login = new LoginService(members, sessions, hasher, new LoginThrottle(clock, Duration.ofMinutes(15)));
 
-    members.bootstrapAdmin(config.adminUser(), config.adminPassword()).toCompletableFuture().join()
-        .ifPresent(password -> System.out.println("sessiond: created admin member '" + config.adminUser()
+    bootstrap(members, config).ifPresent(password -> System.out.println("sessiond: created admin member '" + config.adminUser()
             + "' with password " + password + " (shown once; change it with POST /api/members/{id}/password)"));
 
     events.subscribe(new SessionMetrics(registry));
@@ -116,7 +128,14 @@ public final class Main {
 
     Vertx vertx = Vertx.vertx(new VertxOptions());
     closers.add(0, () -> vertx.close().await(10, TimeUnit.SECONDS));
-    LiveConnections live = new LiveConnections(vertx, clock, config.wsReconnectGrace());
+    String node = Tokens.newId();
+    LiveConnections live = new LiveConnections(vertx, clock, config.wsReconnectGrace(), node, events::publish);
+    if (redis != null) {
+      RedisEventBridge bridge = new RedisEventBridge(redis, node);
+      events.subscribe(bridge);
+      bridge.onRemote(live);
+      closers.add(0, bridge);
+    }
     SessionViews views = new SessionViews(live::stateOf);
     live.views(views);
     events.subscribe(live);
@@ -160,6 +179,7 @@ public final class Main {
     System.out.println("sessiond: listening on http://" + config.host() + ":" + port
         + " (store: " + config.store().name().toLowerCase(java.util.Locale.ROOT)
         + (config.store() == Config.StoreKind.EMBEDDED ? ", data dir " + config.dataDir().toAbsolutePath().normalize() : "")
+        + (config.store() == Config.StoreKind.REDIS ? ", node " + node : "")
         + ")");
     LOG.info("started on port {}", port);
 
@@ -180,6 +200,18 @@ public final class Main {
         }
       }
     };
+  }
+
+  /** Makes sure of the admin member; when another node sharing the store made it first, that is fine too. */
+  private static java.util.Optional<String> bootstrap(MemberService members, Config config) {
+    try {
+      return members.bootstrapAdmin(config.adminUser(), config.adminPassword()).toCompletableFuture().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof dev.sessiond.core.SessiondException.Conflict) {
+        return members.bootstrapAdmin(config.adminUser(), config.adminPassword()).toCompletableFuture().join();
+      }
+      throw e;
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -28,7 +28,8 @@ class WebSocketIT {
   @BeforeAll
   static void start() throws Exception {
     server = TestServer.start(dir, c -> new Config(c.host(), c.port(), c.store(), c.dataDir(), c.adminUser(),
-        c.adminPassword(), c.apiToken(), c.policy(), false, true, Duration.ofMillis(300), Duration.ofMillis(600)));
+        c.adminPassword(), c.apiToken(), c.policy(), false, true, Duration.ofMillis(300), Duration.ofMillis(600),
+        c.redisUri(), c.redisClusterUris()));
     api = server.api;
     admin = server.adminToken();
   }

@@ -25,9 +25,19 @@ public final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--store", defaultValue = "${SESSIOND_STORE:-embedded}",
-      description = "Where sessions live: embedded (SQLite in --data-dir, durable) or memory (lost on exit) "
-          + "[SESSIOND_STORE] (default: ${DEFAULT-VALUE}).")
+      description = "Where sessions live: embedded (SQLite in --data-dir, durable), redis (shared by every node "
+          + "on the same Redis or Redis Cluster) or memory (lost on exit) [SESSIOND_STORE] (default: ${DEFAULT-VALUE}).")
   String store;
+
+  @Option(names = "--redis-uri", defaultValue = "${SESSIOND_REDIS_URI:-redis://127.0.0.1:6379}",
+      description = "With --store redis: redis://[:password@]host:port[/db] or rediss://... [SESSIOND_REDIS_URI] "
+          + "(default: ${DEFAULT-VALUE}).")
+  String redisUri;
+
+  @Option(names = "--redis-cluster-uri", defaultValue = "${SESSIOND_REDIS_CLUSTER_URI}", split = ",",
+      description = "With --store redis: seed nodes of a Redis Cluster, comma-separated (redis://host:port,...); "
+          + "used instead of --redis-uri [SESSIOND_REDIS_CLUSTER_URI].")
+  java.util.List<String> redisClusterUris;
 
   @Option(names = "--data-dir", defaultValue = "${SESSIOND_DATA_DIR:-./data}",
       description = "Directory of the embedded store [SESSIOND_DATA_DIR] (default: ${DEFAULT-VALUE}).")
@@ -106,11 +116,13 @@ public final class ServeCommand implements Callable<Integer> {
     Config.StoreKind kind = switch (store) {
       case "embedded" -> Config.StoreKind.EMBEDDED;
       case "memory" -> Config.StoreKind.MEMORY;
-      default -> throw new IllegalArgumentException("--store must be embedded or memory");
+      case "redis" -> Config.StoreKind.REDIS;
+      default -> throw new IllegalArgumentException("--store must be embedded, redis or memory");
     };
     return new Config(host, port, kind, dataDir, adminUser, blankToNull(adminPassword), blankToNull(apiToken),
         new SessionPolicy(idleTimeout, maxLifetime, maxSessionsPerUser, onLimit), secureCookies, metricsPublic,
-        wsHeartbeat, wsReconnectGrace);
+        wsHeartbeat, wsReconnectGrace, redisUri,
+        redisClusterUris == null ? java.util.List.of() : redisClusterUris.stream().filter(u -> !u.isBlank()).toList());
   }
 
   private static String blankToNull(String s) {

@@ -33,7 +33,11 @@ public final class LiveConnections implements Consumer<SessionEvent> {
   private final Vertx vertx;
   private final Clock clock;
   private final Duration grace;
+  private final String node;
+  private final Consumer<SessionEvent> publish;
   private final ConcurrentHashMap<String, Live> bySession = new ConcurrentHashMap<>();
+  /** What other nodes told us about their connections: session ID -> node -> state. */
+  private final ConcurrentHashMap<String, Map<String, SessionEvent.ConnectionsChanged>> remote = new ConcurrentHashMap<>();
   private final Set<Connection> admins = ConcurrentHashMap.newKeySet();
   private volatile SessionViews views;
 
@@ -55,10 +59,13 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     }
   }
 
-  public LiveConnections(Vertx vertx, Clock clock, Duration grace) {
+  /** {@code node} names this process; {@code publish} tells everyone (other nodes too) of local changes. */
+  public LiveConnections(Vertx vertx, Clock clock, Duration grace, String node, Consumer<SessionEvent> publish) {
     this.vertx = vertx;
     this.clock = clock;
     this.grace = grace;
+    this.node = node;
+    this.publish = publish;
   }
 
   /** Set once at wiring: how SessionData is built for the admin feed. */
@@ -66,22 +73,39 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     this.views = sessionViews;
   }
 
+  /** The state of a session's connections on every node. */
   public SessionState stateOf(String sessionId) {
     Live live = bySession.get(sessionId);
-    if (live == null) {
-      return SessionState.NEVER_CONNECTED;
+    SessionState local = SessionState.NEVER_CONNECTED;
+    if (live != null) {
+      synchronized (live) {
+        local = live.state();
+      }
     }
-    synchronized (live) {
-      return live.state();
+    Map<String, SessionEvent.ConnectionsChanged> others = remote.get(sessionId);
+    if (others == null || others.isEmpty()) {
+      return local;
     }
+    boolean connected = local.isConnected();
+    int count = local.connections();
+    Instant since = local.isConnected() ? local.connectedSince() : null;
+    Instant until = local.notConnectedSince();
+    for (SessionEvent.ConnectionsChanged o : others.values()) {
+      count += o.connections();
+      if (o.connected()) {
+        connected = true;
+        since = since == null || (o.connectedSince() != null && o.connectedSince().isBefore(since)) ? o.connectedSince() : since;
+      } else if (o.notConnectedSince() != null && (until == null || o.notConnectedSince().isAfter(until))) {
+        until = o.notConnectedSince();
+      }
+    }
+    return new SessionState(connected, connected, connected ? since : local.connectedSince(), connected ? null : until, count);
   }
 
   public long connectedSessions() {
-    return bySession.values().stream().filter(l -> {
-      synchronized (l) {
-        return l.connected;
-      }
-    }).count();
+    java.util.Set<String> ids = new HashSet<>(bySession.keySet());
+    ids.addAll(remote.keySet());
+    return ids.stream().filter(id -> stateOf(id).isConnected()).count();
   }
 
   public long connectedAdmins() {
@@ -118,7 +142,7 @@ public final class LiveConnections implements Consumer<SessionEvent> {
       admins.add(c);
     }
     c.send("system/init", new Frames.Init(s.id(), s.userId(), s.profile()));
-    feed("session/state", new Frames.State(s.id(), s.userId(), state));
+    changed(s, state);
   }
 
   void closed(Connection c) {
@@ -138,7 +162,7 @@ public final class LiveConnections implements Consumer<SessionEvent> {
       }
       state = live.state();
     }
-    feed("session/state", new Frames.State(c.session().id(), c.session().userId(), state));
+    changed(c.session(), state);
   }
 
   private void endGrace(Session s, Live live, Instant closedAt) {
@@ -152,17 +176,30 @@ public final class LiveConnections implements Consumer<SessionEvent> {
       live.notConnectedSince = closedAt;
       state = live.state();
     }
-    feed("session/state", new Frames.State(s.id(), s.userId(), state));
+    changed(s, state);
+  }
+
+  /** Tells everyone this node's connections of a session changed (our own copy of it is ignored in accept). */
+  private void changed(Session s, SessionState local) {
+    publish.accept(new SessionEvent.ConnectionsChanged(s.id(), s.userId(), node, local.connections(),
+        local.isConnected(), local.connectedSince(), local.notConnectedSince()));
+    feed("session/state", new Frames.State(s.id(), s.userId(), stateOf(s.id())));
   }
 
   @Override
   public void accept(SessionEvent event) {
-    if (event instanceof SessionEvent.Created created) {
+    if (event instanceof SessionEvent.ConnectionsChanged other) {
+      if (!other.node().equals(node)) {
+        remote.computeIfAbsent(other.sessionId(), id -> new ConcurrentHashMap<>()).put(other.node(), other);
+        feed("session/state", new Frames.State(other.sessionId(), other.userId(), stateOf(other.sessionId())));
+      }
+    } else if (event instanceof SessionEvent.Created created) {
       SessionViews v = views;
       if (v != null) {
         feed("session/created", v.of(created.session()));
       }
     } else if (event instanceof SessionEvent.Revoked r) {
+      remote.remove(r.sessionId());
       closeSession(r.sessionId(), r.reason(), true);
       feed("session/deleted", new Frames.Deleted(r.sessionId(), r.userId(), name(r.reason()), 1));
     } else if (event instanceof SessionEvent.UserRevoked u) {
@@ -171,11 +208,13 @@ public final class LiveConnections implements Consumer<SessionEvent> {
           closeSession(e.getKey(), u.reason(), true);
         }
       }
+      remote.values().removeIf(byNode -> byNode.values().stream().anyMatch(o -> o.userId().equals(u.userId())));
       feed("session/deleted", new Frames.Deleted(null, u.userId(), name(u.reason()), u.count()));
     } else if (event instanceof SessionEvent.AllRevoked a) {
       for (String id : List.copyOf(bySession.keySet())) {
         closeSession(id, a.reason(), true);
       }
+      remote.clear();
       feed("session/deleted", new Frames.Deleted(null, null, name(a.reason()), a.count()));
     } else if (event instanceof SessionEvent.Disconnected d) {
       closeSession(d.sessionId(), Reason.DISCONNECTED, false);

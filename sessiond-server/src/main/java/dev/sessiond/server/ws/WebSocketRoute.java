@@ -39,8 +39,10 @@ public final class WebSocketRoute {
   }
 
   public void mount(HttpApi api) {
-    api.route(GET, "/api/ws", ctx -> Endpoints.onLoop(ctx, Endpoints.attempt(() -> auth.caller(ctx.request())),
-        (caller, error) -> {
+    api.route(GET, "/api/ws", ctx -> {
+      // Authentication may finish later (a Redis round trip): keep the request unread until the upgrade.
+      ctx.request().pause();
+      Endpoints.onLoop(ctx, Endpoints.attempt(() -> auth.caller(ctx.request())), (caller, error) -> {
           String upgrade = ctx.request().getHeader("Upgrade");
           if (error == null && (upgrade == null || !upgrade.equalsIgnoreCase("websocket"))) {
             error = new SessiondException.Invalid("this endpoint needs a WebSocket upgrade (Upgrade: websocket)");
@@ -52,13 +54,15 @@ public final class WebSocketRoute {
             error = new SessiondException.Forbidden("this profile may not connect");
           }
           if (error != null) {
+            ctx.request().resume();
             Errors.send(ctx, error);
             return;
           }
           ctx.request().toWebSocket()
               .onSuccess(ws -> open(ws, new Connection(ws, caller.session(), live::closed)))
               .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
-        }));
+        });
+    });
   }
 
   /** Pings every socket, drops silent ones, and counts an open socket as use of its session. */
