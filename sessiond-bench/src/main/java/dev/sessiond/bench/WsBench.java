@@ -37,7 +37,7 @@ public final class WsBench {
   private WsBench(int port, String apiToken, int sockets) {
     this.port = port;
     this.apiToken = apiToken;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(sockets + 100)
+    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1_000_000)
         .setConnectTimeout(30_000));
   }
 
