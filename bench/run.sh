@@ -173,6 +173,59 @@ field() { echo "$1" | grep -o "$2=[^ ]*" | cut -d= -f2; }
 heap_empty="$(gc_heap)"
 per_session="$(awk -v a="$heap_loaded" -v b="$heap_empty" -v n="$((SESSIONS + HEAVY))" 'BEGIN {printf "%d", (a-b)/n}')"
 
+# --- Redis: two sessiond nodes on one redis-server -----------------------------------------------
+kill "$SERVER_PID" 2>/dev/null || true
+command -v redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null
+REDIS_PORT="$(free_port)"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
+pids+=("$!")
+until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.05; done
+used() { redis-cli -p "$REDIS_PORT" info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r'; }
+mem0="$(used)"
+java -Xmx2g -jar "$BENCH_JAR" populate "redis://127.0.0.1:$REDIS_PORT" "$SESSIONS" "$SESSIONS" "$work/rtokens" "$VERIFY_TOKENS" >&2
+mem1="$(used)"
+redis_per_session=$(( (mem1 - mem0) / SESSIONS ))
+start_node() { # port
+  java -Xmx1g -jar "$SERVER_JAR" serve --host 127.0.0.1 --port "$1" --store redis --redis-uri "redis://127.0.0.1:$REDIS_PORT" \
+    --admin-password bench-admin-password --api-token "$API_TOKEN" --session-idle-timeout 20h --session-max-lifetime 23h \
+    >"$work/node-$1.out" 2>"$work/node-$1.err" &
+  pids+=("$!")
+  wait_http "http://127.0.0.1:$1/ready" 60
+}
+PORT_A="$(free_port)"; start_node "$PORT_A"
+PORT_B="$(free_port)"; start_node "$PORT_B"
+export TOKENS_FILE="$work/rtokens"
+wrk -t2 -c"$CONNECTIONS" -d2s -s "$here/whoami.lua" "http://127.0.0.1:$PORT_A/api/whoami" >/dev/null
+: > "$work/rverify"
+for _ in $(seq "$RUNS"); do
+  wrk_run -s "$here/whoami.lua" "http://127.0.0.1:$PORT_A/api/whoami" >> "$work/rverify"
+done
+redis_rps="$(awk '{print $1}' "$work/rverify" | median)"; redis_p99="$(awk '{print $2}' "$work/rverify" | median)"
+redis_vs_embedded="$(awk -v a="$redis_rps" -v b="$verify_rps" 'BEGIN {printf "%.2f", a/b}')"
+java -Xmx512m -jar "$BENCH_JAR" ws cross "$PORT_A" "$PORT_B" "$API_TOKEN" "$work/rtokens" "$ROUNDS" > "$work/cross.out"
+cross="$(cat "$work/cross.out")"
+
+# The Spring Session peer on the same Redis (bench/peer.sh builds and starts it).
+peer_rps="n/a"; peer_p99="n/a"; embedded_vs_peer="n/a"; redis_vs_peer="n/a"
+if [ -x "$here/peer.sh" ] || [ -f "$here/peer.sh" ]; then
+  PEER_PORT="$(free_port)"
+  peer_pid="$(bash "$here/peer.sh" "$REDIS_PORT" "$PEER_PORT" "$VERIFY_TOKENS" "$work/ptokens" | tail -n1)"
+  pids+=("$peer_pid")
+  export TOKENS_FILE="$work/ptokens"
+  wrk -t2 -c"$CONNECTIONS" -d2s -s "$here/xauth.lua" "http://127.0.0.1:$PEER_PORT/whoami" >/dev/null
+  : > "$work/peer"
+  for _ in $(seq "$RUNS"); do
+    wrk_run -s "$here/xauth.lua" "http://127.0.0.1:$PEER_PORT/whoami" >> "$work/peer"
+  done
+  peer_rps="$(awk '{print $1}' "$work/peer" | median)"; peer_p99="$(awk '{print $2}' "$work/peer" | median)"
+  embedded_vs_peer="$(awk -v a="$verify_rps" -v b="$peer_rps" 'BEGIN {printf "%.2f", a/b}')"
+  redis_vs_peer="$(awk -v a="$redis_rps" -v b="$peer_rps" 'BEGIN {printf "%.2f", a/b}')"
+  kill "$peer_pid" 2>/dev/null || true
+fi
+
+redis_clear_ms="$(curl -s -o "$work/rclear.json" -w '%{time_total}\n' -X POST "${auth[@]}" "http://127.0.0.1:$PORT_A/sessions/clear" | awk '{printf "%.2f\n", $1*1000}')"
+redis_clear_answer="$(cat "$work/rclear.json")"
+
 # --- the report --------------------------------------------------------------------------------
 mark() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir=="le") ? (v<=t) : (v>=t); print ok ? "met" : "**missed**" }'; }
 cat > "$out" <<MD
@@ -191,6 +244,8 @@ $VERIFY_TOKENS tokens, wrk -t2 -c$CONNECTIONS -d$DURATION, median of $RUNS runs 
 | verify req/s vs nginx serving a static file of the same size ($size bytes), same wrk script | $verify_rps (p99 $verify_p99 ms) | nginx $nginx_rps (p99 $nginx_p99 ms) | $ratio | ≥ 0.75: $(mark "$ratio" 0.75 ge) |
 | verify p99 while logins run (Argon2id, 4 connections) | p99 $mixed_p99 ms, $mixed_rps req/s | alone p99 $verify_p99 ms | $p99_rise × | < 2 ×: $(mark "$p99_rise" 2 le) |
 | logins/s during that run | $logins | | | reported |
+| verify vs the Spring Session peer (Spring Boot + spring-session-data-redis, X-Auth-Token) | $verify_rps | peer $peer_rps (p99 $peer_p99 ms) | $embedded_vs_peer | ≥ 5: $( [ "$peer_rps" = n/a ] && echo "not run" || mark "$embedded_vs_peer" 5 ge) |
+| verify on the Redis store vs the same peer on the same Redis | $redis_rps (p99 $redis_p99 ms) | peer $peer_rps | $redis_vs_peer | ≥ 2: $( [ "$peer_rps" = n/a ] && echo "not run" || mark "$redis_vs_peer" 2 ge) |
 
 ## Embedded store at size
 
@@ -212,6 +267,15 @@ $VERIFY_TOKENS tokens, wrk -t2 -c$CONNECTIONS -d$DURATION, median of $RUNS runs 
 | disconnect call to close seen by the client, alone | p50 $(field "$alone" p50_ms) ms, p99 $(field "$alone" p99_ms) ms | |
 | same with $SOCKETS sockets open | p50 $(field "$loaded" p50_ms) ms, p99 $(field "$loaded" p99_ms) ms | p99 < 20: $(mark "$(field "$loaded" p99_ms)" 20 le) |
 | POST /sessions/clear until the last of $(field "$clear_line" sockets) sockets saw its close | $(field "$clear_line" all_closed_ms) ms | reported |
+
+## Redis store (two sessiond nodes, one redis-server, \`--save "" --appendonly no\`)
+
+| scenario | result | target |
+|---|---|---|
+| verify req/s on Redis vs embedded, same run | $redis_rps vs $verify_rps: $redis_vs_embedded × | reported |
+| Redis memory per session (INFO used_memory over $SESSIONS sessions) | $redis_per_session bytes | reported |
+| POST /sessions/clear of $SESSIONS sessions on Redis | $redis_clear_ms ms, $redis_clear_answer | fast, exact |
+| cross-node disconnect: call on node A to the close on a socket held by node B | p50 $(field "$cross" p50_ms) ms, p99 $(field "$cross" p99_ms) ms | reported |
 
 Commands: \`bench/run.sh\` (see its header); micro-benchmarks: \`java -jar sessiond-bench/target/sessiond-bench.jar jmh\`.
 MD

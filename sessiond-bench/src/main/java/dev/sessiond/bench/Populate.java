@@ -3,7 +3,10 @@ package dev.sessiond.bench;
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
 import dev.sessiond.core.Tokens;
+import dev.sessiond.core.store.SessionStore;
 import dev.sessiond.store.embedded.EmbeddedStore;
+import dev.sessiond.store.redis.RedisConnection;
+import dev.sessiond.store.redis.RedisSessionStore;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +18,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Fills a data directory with sessions before sessiond starts on it:
- * {@code populate <dataDir> <sessions> <users> <tokensFile> <tokensToWrite> [heavyUserSessions]}.
+ * Fills a store with sessions before sessiond starts on it:
+ * {@code populate <dataDir|redis://host:port> <sessions> <users> <tokensFile> <tokensToWrite> [heavyUserSessions]}.
  * Users are {@code user-<n>}; {@code heavy-user} gets the extra sessions. Writes the first
  * tokens, one per line as {@code <sessionId> <token>}, for the load tools.
  */
@@ -25,7 +28,8 @@ public final class Populate {
   private Populate() {}
 
   public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[0]);
+    // args[0] is a data directory for the embedded store, or redis://host:port for Redis.
+    Path dir = args[0].startsWith("redis://") ? null : Path.of(args[0]);
     int sessions = Integer.parseInt(args[1]);
     int users = Integer.parseInt(args[2]);
     Path tokensFile = Path.of(args[3]);
@@ -34,8 +38,11 @@ public final class Populate {
     long start = System.nanoTime();
     Profile profile = Profile.member("bench");
     Instant now = Instant.now();
-    try (EmbeddedStore store = EmbeddedStore.open(dir, Clock.systemUTC());
+    boolean redis = args[0].startsWith("redis://");
+    RedisConnection connection = redis ? RedisConnection.standalone(args[0]) : null;
+    try (AutoCloseable closer = redis ? connection : EmbeddedStore.open(dir, Clock.systemUTC());
         BufferedWriter out = Files.newBufferedWriter(tokensFile)) {
+      SessionStore store = redis ? new RedisSessionStore(connection, Clock.systemUTC()) : ((EmbeddedStore) closer).sessions();
       List<CompletableFuture<Void>> batch = new ArrayList<>();
       for (int i = 0; i < sessions + heavy; i++) {
         String token = Tokens.newToken();
@@ -45,7 +52,7 @@ public final class Populate {
         if (i < tokensToWrite) {
           out.write(s.id() + " " + token + "\n");
         }
-        batch.add(store.sessions().create(s).toCompletableFuture());
+        batch.add(store.create(s).toCompletableFuture());
         if (batch.size() == 20_000) {
           CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
           batch.clear();

@@ -42,6 +42,10 @@ public final class WsBench {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("cross")) {
+      cross(args);
+      return;
+    }
     int port = Integer.parseInt(args[0]);
     List<String[]> tokens = Files.readAllLines(Path.of(args[2])).stream().map(l -> l.split(" ")).toList();
     int sockets = Integer.parseInt(args[3]);
@@ -73,6 +77,40 @@ public final class WsBench {
     last.closed.get(60, TimeUnit.SECONDS);
     System.out.printf("ws.clear sockets=%d http_ms=%.1f all_closed_ms=%.1f answer=%s%n", open.size() + 1,
         (answered - start) / 1e6, (System.nanoTime() - start) / 1e6, body.replace(" ", ""));
+  }
+
+  /**
+   * {@code ws cross <portA> <portB> <apiToken> <tokensFile> <rounds>}: the socket is held by
+   * node B, the disconnect is asked of node A.
+   */
+  private static void cross(String[] args) throws Exception {
+    int portA = Integer.parseInt(args[1]);
+    int portB = Integer.parseInt(args[2]);
+    String[] probe = Files.readAllLines(Path.of(args[4])).get(0).split(" ");
+    WsBench onA = new WsBench(portA, args[3], 10);
+    WsBench onB = new WsBench(portB, args[3], 10);
+    try {
+      int rounds = Integer.parseInt(args[5]);
+      long[] nanos = new long[rounds];
+      for (int i = -Math.min(20, rounds); i < rounds; i++) {
+        Opened o = onB.connect(probe[1]).get(30, TimeUnit.SECONDS);
+        long start = System.nanoTime();
+        onA.post("/api/sessions/" + probe[0] + "/disconnect");
+        short code = o.closed.get(30, TimeUnit.SECONDS);
+        if (code != 4001) {
+          throw new IllegalStateException("expected close 4001, got " + code);
+        }
+        if (i >= 0) {
+          nanos[i] = System.nanoTime() - start;
+        }
+      }
+      Arrays.sort(nanos);
+      System.out.printf("ws.cross rounds=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f%n", rounds, nanos[rounds / 2] / 1e6,
+          nanos[Math.min(rounds - 1, (int) Math.ceil(rounds * 0.99) - 1)] / 1e6, nanos[rounds - 1] / 1e6);
+    } finally {
+      onA.vertx.close().await(10, TimeUnit.SECONDS);
+      onB.vertx.close().await(10, TimeUnit.SECONDS);
+    }
   }
 
   private record Opened(WebSocket ws, CompletableFuture<Short> closed) {}

@@ -22,7 +22,8 @@ class BenchHarnessIT {
     String report = Files.readString(out);
     for (String row : new String[] {"verify req/s", "while logins run", "restart", "heap per live session",
         "first page", "deep page", "GET /sessions", "DELETE /sessions/heavy-user", "POST /sessions/clear",
-        "heap per socket", "disconnect call to close", "until the last"}) {
+        "heap per socket", "disconnect call to close", "until the last", "verify req/s on Redis", "Redis memory per session",
+        "POST /sessions/clear of", "cross-node disconnect"}) {
       assertThat(report).contains(row);
     }
     assertThat(report).doesNotContain("| |  |").contains("DeletedCount");

@@ -30,9 +30,20 @@ final class Codec {
     }
   }
 
+  /** Parsed profiles by their JSON: most sessions share a few, and verify should not parse one each time. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Profile> PROFILES = new java.util.concurrent.ConcurrentHashMap<>();
+
   static Profile profile(String json) {
+    Profile cached = PROFILES.get(json);
+    if (cached != null) {
+      return cached;
+    }
     try {
-      return JSON.readValue(json, Profile.class);
+      Profile p = JSON.readValue(json, Profile.class);
+      if (PROFILES.size() < 10_000) {
+        PROFILES.put(json, p);
+      }
+      return p;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a stored profile is not valid JSON", e);
     }
