@@ -4,14 +4,13 @@ import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * Sessions in memory, indexed by token hash (the verify path: one hash lookup), by ID (keyset
@@ -23,7 +22,8 @@ public final class SessionIndex {
 
   private final ConcurrentHashMap<String, Session> byToken = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<String, Session> byId = new ConcurrentSkipListMap<>();
-  private final ConcurrentSkipListMap<String, NavigableSet<String>> byUser = new ConcurrentSkipListMap<>();
+  /** A user's session IDs as a sorted array, replaced whole on change (users hold few sessions; this is small). */
+  private final ConcurrentSkipListMap<String, String[]> byUser = new ConcurrentSkipListMap<>();
 
   public Session byToken(String tokenHash, Instant now) {
     return live(byToken.get(tokenHash), now);
@@ -39,7 +39,17 @@ public final class SessionIndex {
       byToken.remove(old.tokenHash());
     }
     byToken.put(session.tokenHash(), session);
-    byUser.computeIfAbsent(session.userId(), u -> new ConcurrentSkipListSet<>()).add(session.id());
+    String[] ids = byUser.get(session.userId());
+    if (ids == null) {
+      byUser.put(session.userId(), new String[] {session.id()});
+    } else if (Arrays.binarySearch(ids, session.id()) < 0) {
+      int at = -Arrays.binarySearch(ids, session.id()) - 1;
+      String[] more = new String[ids.length + 1];
+      System.arraycopy(ids, 0, more, 0, at);
+      more[at] = session.id();
+      System.arraycopy(ids, at, more, at + 1, ids.length - at);
+      byUser.put(session.userId(), more);
+    }
   }
 
   /**
@@ -65,11 +75,16 @@ public final class SessionIndex {
     Session old = byId.remove(id);
     if (old != null) {
       byToken.remove(old.tokenHash());
-      NavigableSet<String> ids = byUser.get(old.userId());
-      if (ids != null) {
-        ids.remove(id);
-        if (ids.isEmpty()) {
+      String[] ids = byUser.get(old.userId());
+      int at = ids == null ? -1 : Arrays.binarySearch(ids, id);
+      if (at >= 0) {
+        if (ids.length == 1) {
           byUser.remove(old.userId());
+        } else {
+          String[] fewer = new String[ids.length - 1];
+          System.arraycopy(ids, 0, fewer, 0, at);
+          System.arraycopy(ids, at + 1, fewer, at, ids.length - at - 1);
+          byUser.put(old.userId(), fewer);
         }
       }
     }
@@ -77,11 +92,11 @@ public final class SessionIndex {
   }
 
   public synchronized List<Session> removeUser(String userId) {
-    NavigableSet<String> ids = byUser.remove(userId);
+    String[] ids = byUser.remove(userId);
     if (ids == null) {
       return List.of();
     }
-    List<Session> removed = new ArrayList<>(ids.size());
+    List<Session> removed = new ArrayList<>(ids.length);
     for (String id : ids) {
       Session old = byId.remove(id);
       if (old != null) {
@@ -104,11 +119,13 @@ public final class SessionIndex {
   public List<Session> page(String userId, String after, int limit, Instant now) {
     List<Session> page = new ArrayList<>(Math.min(limit, 1024));
     if (userId != null) {
-      NavigableSet<String> ids = byUser.get(userId);
+      String[] ids = byUser.get(userId);
       if (ids == null) {
         return page;
       }
-      for (String id : after == null ? ids : ids.tailSet(after, false)) {
+      int from = after == null ? 0 : Arrays.binarySearch(ids, after);
+      from = after == null ? 0 : from >= 0 ? from + 1 : -from - 1;
+      for (String id : Arrays.asList(ids).subList(from, ids.length)) {
         Session s = live(byId.get(id), now);
         if (s != null && page.add(s) && page.size() == limit) {
           break;
@@ -128,7 +145,7 @@ public final class SessionIndex {
   public List<String> users(String after, int limit, Instant now) {
     List<String> page = new ArrayList<>(Math.min(limit, 1024));
     var tail = after == null ? byUser : byUser.tailMap(after, false);
-    for (Map.Entry<String, NavigableSet<String>> e : tail.entrySet()) {
+    for (Map.Entry<String, String[]> e : tail.entrySet()) {
       if (hasLive(e.getValue(), now)) {
         page.add(e.getKey());
         if (page.size() == limit) {
@@ -140,7 +157,7 @@ public final class SessionIndex {
   }
 
   public synchronized int updateProfile(String userId, Profile profile) {
-    NavigableSet<String> ids = byUser.get(userId);
+    String[] ids = byUser.get(userId);
     if (ids == null) {
       return 0;
     }
@@ -174,7 +191,7 @@ public final class SessionIndex {
     return Collections.unmodifiableList(expired);
   }
 
-  private boolean hasLive(NavigableSet<String> ids, Instant now) {
+  private boolean hasLive(String[] ids, Instant now) {
     for (String id : ids) {
       if (live(byId.get(id), now) != null) {
         return true;

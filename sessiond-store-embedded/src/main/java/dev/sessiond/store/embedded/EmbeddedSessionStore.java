@@ -72,16 +72,29 @@ public final class EmbeddedSessionStore implements SessionStore {
       q.setFetchSize(10_000);
       try (ResultSet rs = q.executeQuery()) {
         ProfileCache profiles = new ProfileCache();
+        // Many sessions share an IP or a user agent: keep one copy of each (bounded) instead of one per row.
+        java.util.Map<String, String> shared = new java.util.HashMap<>();
         while (rs.next()) {
           index.put(new Session(rs.getString(1), rs.getString(2), rs.getString(3), profiles.read(rs.getString(4)),
               Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)),
               Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
-              rs.getString(9), rs.getString(10)));
+              share(shared, rs.getString(9)), share(shared, rs.getString(10))));
           n++;
         }
       }
     }
     return n;
+  }
+
+  private static String share(java.util.Map<String, String> shared, String value) {
+    String seen = shared.get(value);
+    if (seen != null) {
+      return seen;
+    }
+    if (shared.size() < 100_000) {
+      shared.put(value, value);
+    }
+    return value;
   }
 
   @Override

@@ -47,8 +47,10 @@ public final class RedisSessionStore implements SessionStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
   private static final String CREATE = "redis.call('HSET', KEYS[1], unpack(ARGV, 2)) "
       + "redis.call('PEXPIREAT', KEYS[1], ARGV[1]) return 1";
+  // ARGV: score, session ID, the session's deadline (ms), now (ms): the user's key lives as long as its longest session.
   private static final String USER_ADD = "redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) "
-      + "if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIREAT', KEYS[1], ARGV[3]) end return 1";
+      + "local left = redis.call('PTTL', KEYS[1]) "
+      + "if left < 0 or tonumber(ARGV[4]) + left < tonumber(ARGV[3]) then redis.call('PEXPIREAT', KEYS[1], ARGV[3]) end return 1";
   private static final String TOUCH = "if redis.call('EXISTS', KEYS[1]) == 1 then "
       + "redis.call('HSET', KEYS[1], 'last', ARGV[1], 'exp', ARGV[2]) redis.call('PEXPIREAT', KEYS[1], ARGV[2]) return 1 end return 0";
   private static final String SET_PROFILE = "if redis.call('EXISTS', KEYS[1]) == 1 then "
@@ -109,7 +111,8 @@ public final class RedisSessionStore implements SessionStore {
           c.<Long>eval(CREATE, ScriptOutputType.INTEGER, new String[] {tok(s.tokenHash())}, args).toCompletableFuture(),
           c.set(idKey(s.id()), s.tokenHash(), SetArgs.Builder.pxAt(exp)).toCompletableFuture(),
           c.<Long>eval(USER_ADD, ScriptOutputType.INTEGER, new String[] {user(s.userId(), g)},
-              Long.toString(exp), s.id(), Long.toString(s.deadline().toEpochMilli())).toCompletableFuture(),
+              Long.toString(exp), s.id(), Long.toString(s.deadline().toEpochMilli()), Long.toString(clock.millis()))
+              .toCompletableFuture(),
           c.zadd(all(g), 0, s.id()).toCompletableFuture(),
           c.zadd(users(g), 0, s.userId()).toCompletableFuture(),
           c.zadd(exp(g), exp, s.userId() + " " + s.id()).toCompletableFuture());
