@@ -1,7 +1,7 @@
 package dev.sessiond.store.redis;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.lettuce.core.RedisClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,14 +19,7 @@ public final class RedisClusterProcess implements AutoCloseable {
         c.nodes.add(RedisProcess.launch("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
             "--cluster-node-timeout", "5000"));
       }
-      List<String> cmd = new ArrayList<>(List.of(cli(), "--cluster", "create"));
-      c.nodes.forEach(n -> cmd.add("127.0.0.1:" + n.port));
-      cmd.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-      Process create = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(create.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!create.waitFor(30, TimeUnit.SECONDS) || create.exitValue() != 0) {
-        throw new IllegalStateException("redis-cli --cluster create failed: " + out);
-      }
+      c.assignSlots();
       c.awaitOk();
       return c;
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -35,30 +28,45 @@ public final class RedisClusterProcess implements AutoCloseable {
     }
   }
 
-  private void awaitOk() throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+  /** What redis-cli --cluster create does, with plain commands: split the 16384 slots, then MEET. */
+  private void assignSlots() {
+    int per = 16384 / nodes.size();
+    for (int i = 0; i < nodes.size(); i++) {
+      int from = i * per;
+      int to = i == nodes.size() - 1 ? 16383 : from + per - 1;
+      int[] slots = new int[to - from + 1];
+      for (int s = 0; s < slots.length; s++) {
+        slots[s] = from + s;
+      }
+      try (var client = RedisClient.create(nodes.get(i).uri()); var conn = client.connect()) {
+        conn.sync().clusterAddSlots(slots);
+        for (RedisProcess other : nodes) {
+          conn.sync().clusterMeet("127.0.0.1", other.port);
+        }
+      }
+    }
+  }
+
+  private void awaitOk() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     for (RedisProcess n : nodes) {
-      while (true) {
-        Process info = new ProcessBuilder(cli(), "-p", Integer.toString(n.port), "cluster", "info").start();
-        String out = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        info.waitFor();
-        if (out.contains("cluster_state:ok")) {
-          break;
+      try (var client = RedisClient.create(n.uri()); var conn = client.connect()) {
+        while (true) {
+          String info = conn.sync().clusterInfo();
+          if (info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:" + nodes.size())) {
+            break;
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("cluster never became ok: " + info);
+          }
+          Thread.sleep(100);
         }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("cluster never became ok: " + out);
-        }
-        Thread.sleep(100);
       }
     }
   }
 
   public List<String> seeds() {
     return nodes.stream().map(RedisProcess::uri).toList();
-  }
-
-  static String cli() {
-    return RedisProcess.binary().replace("redis-server", "redis-cli");
   }
 
   @Override

@@ -81,14 +81,25 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
-  static String binary() {
-    for (String dirName : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path p = Path.of(dirName, "redis-server");
-      if (Files.isExecutable(p)) {
-        return p.toString();
+  private static String binary;
+
+  /** redis-server from PATH, else the one shipped in the com.github.codemonstur:embedded-redis jar. */
+  static synchronized String binary() {
+    if (binary == null) {
+      for (String dirName : System.getenv().getOrDefault("PATH", "").split(":")) {
+        Path p = Path.of(dirName, "redis-server");
+        if (Files.isExecutable(p)) {
+          binary = p.toString();
+          return binary;
+        }
+      }
+      try {
+        binary = redis.embedded.RedisServer.newRedisServer().port(0).buildCommandArgs().get(0);
+      } catch (IOException e) {
+        throw new IllegalStateException("no redis-server on PATH and none could be extracted from embedded-redis", e);
       }
     }
-    throw new IllegalStateException("redis-server is not on PATH: run ./test.sh, which installs it");
+    return binary;
   }
 
   @Override
