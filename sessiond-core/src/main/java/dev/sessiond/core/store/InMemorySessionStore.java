@@ -6,17 +6,13 @@ import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /** Sessions in memory only: for tests and for running without persistence. Thread-safe. */
-public final class InMemorySessionStore implements SessionStore {
-
-  private final SessionIndex index = new SessionIndex();
-  private final Clock clock;
+public final class InMemorySessionStore extends IndexedSessionStore {
 
   public InMemorySessionStore(Clock clock) {
-    this.clock = clock;
+    super(clock);
   }
 
   @Override
@@ -25,15 +21,7 @@ public final class InMemorySessionStore implements SessionStore {
     return completedFuture(null);
   }
 
-  @Override
-  public CompletionStage<Optional<Session>> findByTokenHash(String tokenHash) {
-    return completedFuture(Optional.ofNullable(index.byToken(tokenHash, clock.instant())));
-  }
 
-  @Override
-  public CompletionStage<Optional<Session>> findById(String id) {
-    return completedFuture(Optional.ofNullable(index.byId(id, clock.instant())));
-  }
 
   @Override
   public CompletionStage<Void> touch(Session touched) {
@@ -56,25 +44,13 @@ public final class InMemorySessionStore implements SessionStore {
     return completedFuture(index.clear());
   }
 
-  @Override
-  public CompletionStage<List<Session>> list(String userId, String after, int limit) {
-    return completedFuture(index.page(userId, after, limit, clock.instant()));
-  }
 
-  @Override
-  public CompletionStage<List<String>> listUsers(String after, int limit) {
-    return completedFuture(index.users(after, limit, clock.instant()));
-  }
 
   @Override
   public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
     return completedFuture(index.updateProfile(userId, profile));
   }
 
-  @Override
-  public CompletionStage<Counts> counts() {
-    return completedFuture(index.counts());
-  }
 
   @Override
   public CompletionStage<List<Expired>> purgeExpired() {

@@ -52,13 +52,16 @@ public final class SeedRoutes {
       if (response.closed()) {
         return;
       }
-      Buffer chunk = Buffer.buffer(page.size() * 28 + 2);
-      chunk.appendString(first ? "[" : "");
-      for (int i = 0; i < page.size(); i++) {
-        if (!first || i > 0) {
-          chunk.appendString(",");
-        }
-        chunk.appendBuffer(Json.encode(page.get(i)));
+      // One JSON array per page, written by Jackson; pages are stitched by dropping their brackets.
+      Buffer array = Json.encode(page);
+      Buffer chunk = Buffer.buffer(array.length() + 1);
+      if (first) {
+        chunk.appendString("[");
+      } else if (!page.isEmpty()) {
+        chunk.appendString(",");
+      }
+      if (!page.isEmpty()) {
+        chunk.appendBuffer(array, 1, array.length() - 2);
       }
       if (page.size() < PAGE) {
         response.end(chunk.appendString("]"));

@@ -4,7 +4,7 @@ import static java.util.concurrent.CompletableFuture.completedFuture;
 
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
-import dev.sessiond.core.store.SessionIndex;
+import dev.sessiond.core.store.IndexedSessionStore;
 import dev.sessiond.core.store.SessionStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,11 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * durability. Schema:
  *
  * <pre>
- * CREATE TABLE sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+ * CREATE TABLE sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, token_hash TEXT NOT NULL,
  *   profile TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL,
  *   expires_at INTEGER NOT NULL, deadline INTEGER NOT NULL, ip TEXT NOT NULL, user_agent TEXT NOT NULL);
  * CREATE INDEX sessions_user ON sessions (user_id);      -- times are epoch milliseconds
  * </pre>
+ *
+ * <p>No index on token_hash: lookups by token never reach SQL (memory answers them), and every
+ * index costs each write and each revocation.
  *
  * <p>Durability: creations, deletions and profile changes are committed (WAL,
  * synchronous=FULL) before their stage completes, and reach memory only then, in commit
@@ -36,11 +38,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * up to a second of sliding, which can only end a session earlier, never bring one back.
  * Thread-safe: all SQL runs on one {@link SqliteThread}.
  */
-public final class EmbeddedSessionStore implements SessionStore {
+public final class EmbeddedSessionStore extends IndexedSessionStore {
 
   static final String SCHEMA = """
       CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL,
-        token_hash TEXT NOT NULL UNIQUE, profile TEXT NOT NULL, created_at INTEGER NOT NULL,
+        token_hash TEXT NOT NULL, profile TEXT NOT NULL, created_at INTEGER NOT NULL,
         last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, deadline INTEGER NOT NULL,
         ip TEXT NOT NULL, user_agent TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
@@ -48,14 +50,12 @@ public final class EmbeddedSessionStore implements SessionStore {
   private static final String INSERT = "INSERT INTO sessions (id, user_id, token_hash, profile, created_at,"
       + " last_seen_at, expires_at, deadline, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  private final SessionIndex index = new SessionIndex();
   private final SqliteThread sql;
-  private final Clock clock;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
 
   EmbeddedSessionStore(SqliteThread sql, Clock clock) {
+    super(clock);
     this.sql = sql;
-    this.clock = clock;
   }
 
   /** Drops expired rows and loads the rest into memory; runs once, on the SQLite thread, at open. */
@@ -117,15 +117,7 @@ public final class EmbeddedSessionStore implements SessionStore {
     }, ignored -> index.put(s));
   }
 
-  @Override
-  public CompletionStage<Optional<Session>> findByTokenHash(String tokenHash) {
-    return completedFuture(Optional.ofNullable(index.byToken(tokenHash, clock.instant())));
-  }
 
-  @Override
-  public CompletionStage<Optional<Session>> findById(String id) {
-    return completedFuture(Optional.ofNullable(index.byId(id, clock.instant())));
-  }
 
   @Override
   public CompletionStage<Void> touch(Session touched) {
@@ -153,15 +145,7 @@ public final class EmbeddedSessionStore implements SessionStore {
     return sql.write("delete every session", c -> update(c, "DELETE FROM sessions", null), n -> index.clear());
   }
 
-  @Override
-  public CompletionStage<List<Session>> list(String userId, String after, int limit) {
-    return completedFuture(index.page(userId, after, limit, clock.instant()));
-  }
 
-  @Override
-  public CompletionStage<List<String>> listUsers(String after, int limit) {
-    return completedFuture(index.users(after, limit, clock.instant()));
-  }
 
   @Override
   public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
@@ -175,10 +159,6 @@ public final class EmbeddedSessionStore implements SessionStore {
     }, n -> changed[0] = index.updateProfile(userId, profile)).thenApply(n -> changed[0]);
   }
 
-  @Override
-  public CompletionStage<Counts> counts() {
-    return completedFuture(index.counts());
-  }
 
   @Override
   public CompletionStage<List<Expired>> purgeExpired() {
