@@ -86,7 +86,7 @@ head -n "$VERIFY_TOKENS" "$work/tokens" > "$work/verify-tokens"
 
 PORT="$(free_port)"
 t0="$(now_ms)"
-java -Xmx4g -XX:+UseParallelGC -jar "$SERVER_JAR" serve --host 127.0.0.1 --port "$PORT" --data-dir "$work/data" \
+java -Xms4g -Xmx4g -jar "$SERVER_JAR" serve --host 127.0.0.1 --port "$PORT" --data-dir "$work/data" \
   --admin-password bench-admin-password --api-token "$API_TOKEN" --session-idle-timeout 20h --session-max-lifetime 23h \
   >"$work/server.out" 2>"$work/server.err" &
 SERVER_PID=$!; pids+=("$SERVER_PID")

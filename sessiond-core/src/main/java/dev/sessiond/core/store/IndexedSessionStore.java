@@ -14,11 +14,16 @@ import java.util.concurrent.CompletionStage;
  */
 public abstract class IndexedSessionStore implements SessionStore {
 
-  protected final SessionIndex index = new SessionIndex();
+  protected final SessionIndex index;
   protected final Clock clock;
 
   protected IndexedSessionStore(Clock clock) {
+    this(clock, 16);
+  }
+
+  protected IndexedSessionStore(Clock clock, int expectedSessions) {
     this.clock = clock;
+    this.index = new SessionIndex(expectedSessions);
   }
 
   @Override

@@ -20,10 +20,19 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class SessionIndex {
 
-  private final ConcurrentHashMap<String, Session> byToken = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Session> byToken;
   private final ConcurrentSkipListMap<String, Session> byId = new ConcurrentSkipListMap<>();
   /** A user's session IDs as a sorted array, replaced whole on change (users hold few sessions; this is small). */
   private final ConcurrentSkipListMap<String, String[]> byUser = new ConcurrentSkipListMap<>();
+
+  public SessionIndex() {
+    this(16);
+  }
+
+  /** Sized for {@code expectedSessions}, so that loading that many never rehashes. */
+  public SessionIndex(int expectedSessions) {
+    byToken = new ConcurrentHashMap<>(Math.max(16, expectedSessions + expectedSessions / 3));
+  }
 
   public Session byToken(String tokenHash, Instant now) {
     return live(byToken.get(tokenHash), now);

@@ -53,8 +53,8 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
   private final SqliteThread sql;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
 
-  EmbeddedSessionStore(SqliteThread sql, Clock clock) {
-    super(clock);
+  EmbeddedSessionStore(SqliteThread sql, Clock clock, int expectedSessions) {
+    super(clock, expectedSessions);
     this.sql = sql;
   }
 

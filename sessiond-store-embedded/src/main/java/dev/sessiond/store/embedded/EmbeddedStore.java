@@ -32,11 +32,11 @@ public final class EmbeddedStore implements AutoCloseable {
   private final EmbeddedSessionStore sessions;
   private final EmbeddedMemberStore members;
 
-  private EmbeddedStore(FileChannel lockChannel, Connection connection, Clock clock) {
+  private EmbeddedStore(FileChannel lockChannel, Connection connection, Clock clock, int expectedSessions) {
     this.lockChannel = lockChannel;
     this.connection = connection;
     this.sql = new SqliteThread(connection);
-    this.sessions = new EmbeddedSessionStore(sql, clock);
+    this.sessions = new EmbeddedSessionStore(sql, clock, expectedSessions);
     this.members = new EmbeddedMemberStore(sql);
   }
 
@@ -66,8 +66,13 @@ public final class EmbeddedStore implements AutoCloseable {
           }
         }
       }
+      int rows;
+      try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM sessions")) {
+        rs.next();
+        rows = rs.getInt(1);
+      }
       c.setAutoCommit(false);
-      EmbeddedStore store = new EmbeddedStore(channel, c, clock);
+      EmbeddedStore store = new EmbeddedStore(channel, c, clock, rows);
       long start = System.nanoTime();
       int loaded = store.sql.read("load sessions", store.sessions::load).join();
       LOG.info("loaded {} sessions from {} in {} ms", loaded, dataDir, (System.nanoTime() - start) / 1_000_000);
