@@ -19,16 +19,19 @@ class SessionLimitIT {
   }
 
   @Test
-  void atTheLimitTheOldestSessionIsEvicted(@TempDir Path dir) throws Exception {
+  void atTheLimitTheOldestSessionIsEvictedAndItsSocketClosedWith4008(@TempDir Path dir) throws Exception {
     try (TestServer server = start(dir, SessionPolicy.OnLimit.EVICT_OLDEST)) {
       Api api = server.api;
       String first = api.createSession("limited").get("token").asText();
+      WsClient firstSocket = WsClient.connect(server.port(), first);
+      firstSocket.next("system/init");
       Thread.sleep(5);
       String second = api.createSession("limited").get("token").asText();
       Thread.sleep(5);
       String third = api.createSession("limited").get("token").asText();
 
       assertThat(api.get("/api/whoami", "Authorization", bearer(first)).status()).isEqualTo(401);
+      assertThat(firstSocket.awaitClose().code()).isEqualTo(4008);
       assertThat(api.get("/api/whoami", "Authorization", bearer(second)).status()).isEqualTo(200);
       assertThat(api.get("/api/whoami", "Authorization", bearer(third)).status()).isEqualTo(200);
       assertThat(api.get("/api/sessions?user_id=limited", "Authorization", bearer(TestServer.API_TOKEN)).json().size())
