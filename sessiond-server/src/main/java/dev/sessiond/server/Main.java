@@ -108,8 +108,9 @@ public final class Main {
     sessionStore = new TimedSessionStore(sessionStore, registry);
     Events events = new Events();
     SessionService sessions = new SessionService(sessionStore, config.policy(), clock, events);
+    // Half the cores at most: a burst of logins must not starve the event loops that verify.
     ExecutorService hashing = Executors.newFixedThreadPool(
-        Math.max(1, Runtime.getRuntime().availableProcessors()), daemon("sessiond-argon2"));
+        Math.max(1, Runtime.getRuntime().availableProcessors() / 2), daemon("sessiond-argon2"));
     closers.add(0, hashing::shutdownNow);
     Argon2Hasher hasher = new Argon2Hasher(hashing);
     MemberService members = new MemberService(memberStore, sessions, hasher, clock);
