@@ -3,20 +3,11 @@ package dev.sessiond.server;
 import static dev.sessiond.server.Api.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every management endpoint: 401 without credentials, 403 without the admin right. */
-class AccessIT {
-
-  @TempDir
-  static Path dir;
-  static TestServer server;
-  static Api api;
+class AccessIT extends OneServerPerClass {
 
   record Call(String method, String path, String body) {}
 
@@ -36,17 +27,6 @@ class AccessIT {
       new Call("DELETE", "/api/members/000000000000000000000000", null),
       new Call("POST", "/api/members/000000000000000000000000/password", "{\"password\":\"p\"}"),
       new Call("GET", "/api/stats", null));
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(dir);
-    api = server.api;
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void managementEndpointsAnswer401WithoutCredentials() {

@@ -8,36 +8,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input gets the right 4xx and a message, and changes nothing. */
-class BadInputIT {
+class BadInputIT extends OneServerPerClass {
 
-  @TempDir
-  static Path dir;
-  static TestServer server;
-  static Api api;
-  static String admin;
   private JsonNode before;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(dir);
-    api = server.api;
-    admin = server.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @BeforeEach
   void countBefore() {

@@ -5,29 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Login, logout, whoami, the cookie and its CSRF guard, and login throttling. */
-class LoginIT {
-
-  @TempDir
-  static Path dir;
-  static TestServer server;
-  static Api api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(dir);
-    api = server.api;
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class LoginIT extends OneServerPerClass {
 
   private static String createMember(String username, String password, String profileJson) {
     Api.Res r = api.post("/api/members", "{\"username\":" + Api.quote(username) + ",\"password\":"

@@ -4,34 +4,12 @@ import static dev.sessiond.server.Api.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The admin-dashboard seed: GET /sessions, DELETE /sessions/{uid}, POST /sessions/clear. */
-class SeedApiIT {
-
-  @TempDir
-  static Path dir;
-  static TestServer server;
-  static Api api;
-  static String admin;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(dir);
-    api = server.api;
-    admin = server.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class SeedApiIT extends OneServerPerClass {
 
   @Test
   void listsTheDistinctUsersThatHoldALiveSession() {

@@ -4,30 +4,10 @@ import static dev.sessiond.server.Api.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Health, readiness, metrics, stats. */
-class SystemIT {
-
-  @TempDir
-  static Path dir;
-  static TestServer server;
-  static Api api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(dir);
-    api = server.api;
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class SystemIT extends OneServerPerClass {
 
   @Test
   void healthAnswersOkToAnyone() {
