@@ -10,6 +10,7 @@ import dev.sessiond.core.store.InMemorySessionStore;
 import dev.sessiond.core.store.MemberStore;
 import dev.sessiond.core.store.SessionStore;
 import dev.sessiond.server.cli.ServeCommand;
+import dev.sessiond.server.http.AdminConsole;
 import dev.sessiond.server.http.Auth;
 import dev.sessiond.server.http.CurrentSessionRoutes;
 import dev.sessiond.server.http.Endpoints;
@@ -155,6 +156,7 @@ public final class Main {
     new SessionRoutes(sessions, views).mount(api, endpoints);
     new SeedRoutes(sessions).mount(api, endpoints);
     new MemberRoutes(members).mount(api, endpoints);
+    new AdminConsole().mount(api);
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
         .setCompressionSupported(false).setMaxInitialLineLength(8192)

@@ -1,0 +1,379 @@
+// sessiond admin console: plain ES module, no build step, nothing fetched from elsewhere.
+// Every server-provided text goes through textContent, never innerHTML.
+
+const $ = (id) => document.getElementById(id);
+const PAGE = 50;
+const SIGNED_OUT = new Set([4002, 4003, 4004, 4005, 4006, 4007, 4008]);
+const state = { me: null, view: 'sessions', cursor: null, next: null, socket: null, retry: 500 };
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    const err = new Error((data && data.message) || `HTTP ${res.status}`);
+    err.status = res.status;
+    throw err;
+  }
+  return { data, link: res.headers.get('Link') };
+}
+
+function say(message, error = false) {
+  const s = $('status');
+  s.textContent = message;
+  s.className = error ? 'error' : '';
+}
+
+function show(...ids) {
+  for (const id of ['login', 'denied', 'sessions', 'users', 'members']) $(id).hidden = !ids.includes(id);
+}
+
+// Today's times as hh:mm:ss, other days with the date; the full ISO time is in the cell's title.
+function time(iso) {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+}
+
+// A readable "Browser on OS" from a User-Agent string.
+export function client(ua) {
+  if (!ua) return 'unknown';
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome'
+    : /Safari\//.test(ua) ? 'Safari' : /curl\//.test(ua) ? 'curl' : ua.split(/[ /]/)[0];
+  const os = /Windows/.test(ua) ? 'Windows' : /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS'
+    : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : '';
+  return os ? `${browser} on ${os}` : browser;
+}
+
+function cell(tr, label, text, cls) {
+  const td = document.createElement('td');
+  td.dataset.label = label;
+  if (cls) td.className = cls;
+  if (text instanceof Node) td.append(text); else td.textContent = text;
+  tr.append(td);
+  return td;
+}
+
+function button(label, onClick, cls) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  if (cls) b.className = cls;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+// ---- sessions -------------------------------------------------------------------------------
+
+function stateCell(tr, st) {
+  const wrap = document.createElement('span');
+  const dot = document.createElement('span');
+  dot.className = 'dot' + (st.is_connected ? ' on' : '');
+  dot.setAttribute('aria-hidden', 'true');
+  wrap.append(dot, st.is_connected ? 'connected' : 'not connected');
+  tr.querySelector('.state').replaceChildren(wrap);
+  tr.querySelector('.conns').textContent = String(st.connections ?? 0);
+  tr.dataset.connected = st.is_connected ? 'yes' : 'no';
+}
+
+function sessionRow(s) {
+  const tr = document.createElement('tr');
+  tr.dataset.id = s.id;
+  tr.dataset.user = s.user_id;
+  cell(tr, 'User', s.user_id, 'mono');
+  cell(tr, 'Session', s.id, 'mono');
+  cell(tr, 'Created', time(s.created_at)).title = s.created_at;
+  cell(tr, 'Last seen', time(s.last_seen_at)).title = s.last_seen_at;
+  cell(tr, 'Expires', time(s.expires_at)).title = s.expires_at;
+  cell(tr, 'IP', s.ip || '–');
+  cell(tr, 'Client', client(s.user_agent));
+  cell(tr, 'State', '', 'state');
+  cell(tr, 'Conns', '', 'conns');
+  const actions = document.createElement('div');
+  actions.className = 'actions';
+  actions.append(
+    button('Disconnect', () => act(() => api('POST', `/api/sessions/${encodeURIComponent(s.id)}/disconnect`),
+      `Disconnected session ${s.id}; it stays valid.`), ''),
+    button('Interrupt', () => act(() => api('DELETE', `/api/sessions/${encodeURIComponent(s.id)}`),
+      `Interrupted session ${s.id}.`), 'danger'),
+    button('Interrupt user', () => interruptUser(s.user_id), 'danger'));
+  actions.querySelectorAll('button')[0].setAttribute('aria-label', `Disconnect session ${s.id}`);
+  actions.querySelectorAll('button')[1].setAttribute('aria-label', `Interrupt session ${s.id}`);
+  actions.querySelectorAll('button')[2].setAttribute('aria-label', `Interrupt every session of ${s.user_id}`);
+  cell(tr, 'Actions', actions);
+  stateCell(tr, s.state || {});
+  return tr;
+}
+
+function visible(tr) {
+  return !$('filter-connected').checked || tr.dataset.connected === 'yes';
+}
+
+function applyConnectedFilter() {
+  for (const tr of $('sessions-table').tBodies[0].rows) tr.hidden = !visible(tr);
+}
+
+async function loadSessions(after) {
+  const user = $('filter-user').value.trim();
+  const q = new URLSearchParams({ limit: String(PAGE) });
+  if (after) q.set('after', after);
+  if (user) q.set('user_id', user);
+  try {
+    const { data, link } = await api('GET', `/api/sessions?${q}`);
+    state.cursor = after;
+    const m = link && /after=([^&>]+)/.exec(link);
+    state.next = m ? decodeURIComponent(m[1]) : null;
+    $('next-page').disabled = !state.next;
+    $('sessions-table').tBodies[0].replaceChildren(...data.map(sessionRow));
+    applyConnectedFilter();
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
+async function act(call, done) {
+  try {
+    await call();
+    say(done);
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
+async function interruptUser(uid) {
+  try {
+    const { data } = await api('DELETE', `/sessions/${encodeURIComponent(uid)}`);
+    say(`Interrupted user ${uid}: ${data.DeletedCount} session(s) ended.`);
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
+// ---- users and members ------------------------------------------------------------------------
+
+async function loadUsers() {
+  try {
+    const { data } = await api('GET', '/sessions');
+    const rows = await Promise.all(data.slice(0, 100).map(async (uid) => {
+      const { data: sessions } = await api('GET', `/api/sessions?user_id=${encodeURIComponent(uid)}&limit=1000`);
+      const tr = document.createElement('tr');
+      cell(tr, 'User', uid, 'mono');
+      cell(tr, 'Sessions', String(sessions.length));
+      const b = button('Interrupt user', async () => { await interruptUser(uid); loadUsers(); }, 'danger');
+      b.setAttribute('aria-label', `Interrupt every session of ${uid}`);
+      cell(tr, 'Actions', b);
+      return tr;
+    }));
+    $('users-table').tBodies[0].replaceChildren(...rows);
+    if (data.length > 100) say(`${data.length} users have sessions; the first 100 are shown.`);
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
+function flag(member, name, label) {
+  const input = document.createElement('input');
+  input.type = 'checkbox';
+  input.checked = !!member.profile[name];
+  input.setAttribute('aria-label', `${label} for ${member.username}`);
+  input.addEventListener('change', () => act(
+    () => api('POST', `/api/members/${encodeURIComponent(member.id)}`, { [name]: input.checked }),
+    `${member.username}: ${label.toLowerCase()} ${input.checked ? 'on' : 'off'}.`));
+  return input;
+}
+
+async function loadMembers() {
+  try {
+    const { data } = await api('GET', '/api/members');
+    $('members-table').tBodies[0].replaceChildren(...data.map((m) => {
+      const tr = document.createElement('tr');
+      cell(tr, 'Username', m.username);
+      cell(tr, 'ID', m.id, 'mono');
+      cell(tr, 'Admin', flag(m, 'is_admin', 'Admin'));
+      cell(tr, 'Can log in', flag(m, 'can_login', 'Can log in'));
+      cell(tr, 'Can connect', flag(m, 'can_connect', 'Can connect'));
+      const actions = document.createElement('div');
+      actions.className = 'actions';
+      const reset = button('Reset password', async () => {
+        const password = window.prompt(`New password for ${m.username}`);
+        if (password) await act(() => api('POST', `/api/members/${encodeURIComponent(m.id)}/password`, { password }),
+          `Password of ${m.username} changed; its sessions were ended.`);
+      });
+      const del = button('Delete', async () => {
+        if (!window.confirm(`Delete member ${m.username} and end its sessions?`)) return;
+        await act(() => api('DELETE', `/api/members/${encodeURIComponent(m.id)}`), `Deleted ${m.username}.`);
+        loadMembers();
+      }, 'danger');
+      reset.setAttribute('aria-label', `Reset the password of ${m.username}`);
+      del.setAttribute('aria-label', `Delete member ${m.username}`);
+      actions.append(reset, del);
+      cell(tr, 'Actions', actions);
+      return tr;
+    }));
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
+// ---- live feed and counts ---------------------------------------------------------------------
+
+let countsTimer = null;
+function refreshCounts() {
+  clearTimeout(countsTimer);
+  countsTimer = setTimeout(async () => {
+    try {
+      const { data } = await api('GET', '/api/stats');
+      $('count-sessions').textContent = String(data.sessions);
+      $('count-users').textContent = String(data.users);
+      $('count-connected').textContent = String(data.connected);
+    } catch (e) {
+      say(e.message, true);
+    }
+  }, 150);
+}
+
+function matchesFilter(s) {
+  const user = $('filter-user').value.trim();
+  return !user || s.user_id === user;
+}
+
+function onFeed(msg) {
+  const body = $('sessions-table').tBodies[0];
+  const p = msg.payload || {};
+  if (msg.event === 'session/created') {
+    if (!state.cursor && matchesFilter(p) && !body.querySelector(`tr[data-id="${CSS.escape(p.id)}"]`)
+        && body.rows.length < PAGE) {
+      const tr = sessionRow(p);
+      body.append(tr);
+      tr.hidden = !visible(tr);
+    }
+  } else if (msg.event === 'session/deleted') {
+    for (const tr of [...body.rows]) {
+      if ((p.id && tr.dataset.id === p.id) || (!p.id && p.user_id && tr.dataset.user === p.user_id) || (!p.id && !p.user_id)) tr.remove();
+    }
+  } else if (msg.event === 'session/state') {
+    const tr = body.querySelector(`tr[data-id="${CSS.escape(p.id)}"]`);
+    if (tr) {
+      stateCell(tr, p.state);
+      tr.hidden = !visible(tr);
+    }
+  }
+  refreshCounts();
+}
+
+function connectFeed() {
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
+  state.socket = ws;
+  ws.addEventListener('open', () => { state.retry = 500; });
+  ws.addEventListener('message', (e) => onFeed(JSON.parse(e.data)));
+  ws.addEventListener('close', (e) => {
+    if (state.socket !== ws) return;
+    state.socket = null;
+    if (SIGNED_OUT.has(e.code)) {
+      signedOut('Your session ended: sign in again.');
+    } else if (state.me) {
+      setTimeout(connectFeed, state.retry);
+      state.retry = Math.min(state.retry * 2, 10000);
+    }
+  });
+}
+
+// ---- sign in and out, views -------------------------------------------------------------------
+
+function signedOut(message) {
+  state.me = null;
+  if (state.socket) {
+    const s = state.socket;
+    state.socket = null;
+    s.close();
+  }
+  for (const id of ['nav', 'counts', 'who']) $(id).hidden = true;
+  show('login');
+  if (message) say(message);
+  $('login-username').focus();
+}
+
+function setView(view) {
+  state.view = view;
+  for (const b of $('nav').querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.view === view));
+  show(view);
+  if (view === 'sessions') loadSessions(null);
+  if (view === 'users') loadUsers();
+  if (view === 'members') loadMembers();
+}
+
+async function start() {
+  try {
+    const { data } = await api('GET', '/api/whoami');
+    state.me = data;
+    $('who-name').textContent = data.profile.name || data.user_id;
+    $('who').hidden = false;
+    if (!data.profile.is_admin) {
+      show('denied');
+      return;
+    }
+    $('nav').hidden = false;
+    $('counts').hidden = false;
+    refreshCounts();
+    connectFeed();
+    setView(state.view);
+  } catch (e) {
+    if (e.status === 401) signedOut(); else say(e.message, true);
+  }
+}
+
+$('login-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    await api('POST', '/api/login', { username: $('login-username').value, password: $('login-password').value });
+    $('login-password').value = '';
+    say('Signed in.');
+    start();
+  } catch (err) {
+    say(err.message, true);
+  }
+});
+$('sign-out').addEventListener('click', async () => {
+  try { await api('POST', '/api/logout'); } catch (e) { /* already gone */ }
+  signedOut('Signed out.');
+});
+for (const b of $('nav').querySelectorAll('button')) b.addEventListener('click', () => setView(b.dataset.view));
+$('filters').addEventListener('submit', (e) => { e.preventDefault(); loadSessions(null); });
+$('filter-connected').addEventListener('change', applyConnectedFilter);
+$('first-page').addEventListener('click', () => loadSessions(null));
+$('next-page').addEventListener('click', () => state.next && loadSessions(state.next));
+$('member-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const username = $('member-username').value.trim();
+  await act(() => api('POST', '/api/members', {
+    username, password: $('member-password').value, profile: { name: username, is_admin: $('member-admin').checked },
+  }), `Member ${username} created.`);
+  $('member-password').value = '';
+  loadMembers();
+});
+$('clear-all').addEventListener('click', () => {
+  $('clear-confirm').value = '';
+  $('clear-go').disabled = true;
+  $('clear-dialog').showModal();
+  $('clear-confirm').focus();
+});
+$('clear-confirm').addEventListener('input', () => { $('clear-go').disabled = $('clear-confirm').value !== 'interrupt everyone'; });
+$('clear-cancel').addEventListener('click', () => $('clear-dialog').close());
+$('clear-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  if ($('clear-confirm').value !== 'interrupt everyone') return;
+  $('clear-dialog').close();
+  try {
+    const { data } = await api('POST', '/sessions/clear');
+    signedOut(`Everyone was interrupted: ${data.DeletedCount} session(s) ended, yours too. Sign in again.`);
+  } catch (err) {
+    say(err.message, true);
+  }
+});
+
+start();
