@@ -1,7 +1,7 @@
 package dev.sessiond.bench;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -118,15 +118,15 @@ public final class WsBench {
   private CompletableFuture<Opened> connect(String token) {
     CompletableFuture<Opened> ready = new CompletableFuture<>();
     CompletableFuture<Short> closed = new CompletableFuture<>();
-    Future<WebSocket> f = client.connect(port, "127.0.0.1", "/api/ws?token=" + token);
-    f.onSuccess(ws -> {
-      ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
-      ws.textMessageHandler(text -> {
-        if (!ready.isDone() && text.contains("system/init")) {
-          ready.complete(new Opened(ws, closed));
-        }
-      });
-    }).onFailure(ready::completeExceptionally);
+    // Handlers before connecting: system/init follows the handshake at once and must not be missed.
+    ClientWebSocket ws = client.webSocket();
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    ws.textMessageHandler(text -> {
+      if (!ready.isDone() && text.contains("system/init")) {
+        ready.complete(new Opened(ws, closed));
+      }
+    });
+    ws.connect(port, "127.0.0.1", "/api/ws?token=" + token).onFailure(ready::completeExceptionally);
     return ready;
   }
 
