@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests, contract suites, integration tests against the real server
 # (HTTP, WebSocket, crash, CLI), the admin console in headless Chromium, and bench/run.sh --quick.
-# Installs what Maven cannot fetch when it is missing: Chromium + ChromeDriver, wrk, nginx.
+# Installs what Maven cannot fetch when it is missing: Chromium + ChromeDriver, wrk, nginx,
+# redis-server, redis-sentinel, caddy.
 set -euo pipefail
 cd "$(dirname "$0")"
 missing=()
@@ -10,6 +11,8 @@ command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
+command -v caddy >/dev/null 2>&1 || missing+=(caddy)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} from Debian packages" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
