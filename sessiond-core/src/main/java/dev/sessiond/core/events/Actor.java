@@ -1,0 +1,37 @@
+package dev.sessiond.core.events;
+
+import java.util.Objects;
+
+/**
+ * Who asked for a change: a session (an admin's, or a user acting on its own sessions), the
+ * static API token, a member logging in, or the system (expiry, eviction).
+ *
+ * @param userId the acting session's user or the member logging in; null for the token and the system
+ * @param sessionId the acting session; null unless {@code kind} is SESSION
+ */
+public record Actor(Kind kind, String userId, String sessionId) {
+
+  public static final Actor SYSTEM = new Actor(Kind.SYSTEM, null, null);
+  public static final Actor API_TOKEN = new Actor(Kind.API_TOKEN, null, null);
+
+  public Actor {
+    Objects.requireNonNull(kind, "kind");
+  }
+
+  public static Actor session(String userId, String sessionId) {
+    return new Actor(Kind.SESSION, userId, sessionId);
+  }
+
+  public static Actor member(String memberId) {
+    return new Actor(Kind.MEMBER, memberId, null);
+  }
+
+  /** Names on the wire: {@code session}, {@code api_token}, {@code member}, {@code system}. */
+  public enum Kind {
+    SESSION, API_TOKEN, MEMBER, SYSTEM;
+
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+}
