@@ -31,6 +31,7 @@ public final class EmbeddedStore implements AutoCloseable {
   private final SqliteThread sql;
   private final EmbeddedSessionStore sessions;
   private final EmbeddedMemberStore members;
+  private final EmbeddedWebhookCursorStore webhookCursors;
 
   private EmbeddedStore(FileChannel lockChannel, Connection connection, Clock clock, int expectedSessions) {
     this.lockChannel = lockChannel;
@@ -38,6 +39,7 @@ public final class EmbeddedStore implements AutoCloseable {
     this.sql = new SqliteThread(connection);
     this.sessions = new EmbeddedSessionStore(sql, clock, expectedSessions);
     this.members = new EmbeddedMemberStore(sql);
+    this.webhookCursors = new EmbeddedWebhookCursorStore(sql, clock);
   }
 
   public static EmbeddedStore open(Path dataDir, Clock clock) {
@@ -60,7 +62,8 @@ public final class EmbeddedStore implements AutoCloseable {
         st.execute("PRAGMA journal_mode=WAL");
         st.execute("PRAGMA synchronous=FULL");
         st.execute("PRAGMA busy_timeout=5000");
-        for (String ddl : (EmbeddedSessionStore.SCHEMA + EmbeddedMemberStore.SCHEMA).split(";")) {
+        for (String ddl : (EmbeddedSessionStore.SCHEMA + EmbeddedMemberStore.SCHEMA
+            + EmbeddedWebhookCursorStore.SCHEMA).split(";")) {
           if (!ddl.isBlank()) {
             st.execute(ddl);
           }
@@ -96,6 +99,10 @@ public final class EmbeddedStore implements AutoCloseable {
 
   public EmbeddedMemberStore members() {
     return members;
+  }
+
+  public EmbeddedWebhookCursorStore webhookCursors() {
+    return webhookCursors;
   }
 
   @Override
