@@ -57,6 +57,13 @@ class RedisTwoNodeIT {
 
     assertThat(a.post("/api/sessions/" + id + "/disconnect", null, "Authorization", AUTH).status()).isEqualTo(204);
 
+    assertThat(a.get("/api/sessions/" + id, "Authorization", AUTH).json().at("/state/is_connected").asBoolean())
+        .as("the node that took the call counts the session off at once, without the 5 s grace").isFalse();
+    long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while (b.get("/api/sessions/" + id, "Authorization", AUTH).json().at("/state/is_connected").asBoolean()) {
+      assertThat(System.nanoTime()).as("node B says not connected well within the grace").isLessThan(deadline);
+      Thread.sleep(20);
+    }
     assertThat(onB.awaitClose().code()).isEqualTo(4001);
     assertThat(b.get("/api/whoami", "Authorization", bearer(s.get("token").asText())).status()).isEqualTo(200);
     awaitConnections(a, id, 0);

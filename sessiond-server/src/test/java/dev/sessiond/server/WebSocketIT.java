@@ -82,6 +82,19 @@ class WebSocketIT {
     assertThat(init.at("/payload/session_id").asText()).isEqualTo(s.get("id").asText());
     assertThat(init.at("/payload/user_id").asText()).isEqualTo("ws-init");
     assertThat(init.at("/payload/profile/can_connect").asBoolean()).isTrue();
+    assertThat(init.at("/payload/sessions/" + s.get("id").asText() + "/user_id").asText()).isEqualTo("ws-init");
+    assertThat(init.at("/payload/control_host/has_host").asBoolean(true)).isFalse();
+    assertThat(init.at("/payload/webrtc/videos").isArray()).isTrue();
+  }
+
+  @Test
+  void everySocketGetsNekosHeartbeatEventAtTheHeartbeatInterval() throws Exception {
+    JsonNode s = api.createSession("ws-heartbeat");
+    WsClient ws = WsClient.connect(server.port(), s.get("token").asText());
+    ws.next("system/init");
+
+    assertThat(ws.next("system/heartbeat").has("payload")).isFalse();
+    assertThat(ws.next("system/heartbeat")).isNotNull();
   }
 
   @Test
@@ -100,6 +113,7 @@ class WebSocketIT {
 
     a.socket.sendClose(1000, "bye").join();
     b.socket.sendClose(1000, "bye").join();
+    // A client closing its own sockets keeps is_connected for the reconnect grace (600 ms here).
     awaitState(id, st -> st.get("connections").asInt() == 0 && st.get("is_connected").asBoolean());
     awaitState(id, st -> !st.get("is_connected").asBoolean() && st.has("not_connected_since"));
   }
@@ -131,8 +145,23 @@ class WebSocketIT {
     a.next("system/init");
     b.next("system/init");
 
-    assertThat(api.post("/api/sessions/" + s.get("id").asText() + "/disconnect", null, "Authorization", auth(admin))
+    WsClient feed = WsClient.connect(server.port(), admin);
+    feed.next("system/init");
+    String id = s.get("id").asText();
+    awaitState(id, st -> st.get("connections").asInt() == 2);
+
+    assertThat(api.post("/api/sessions/" + id + "/disconnect", null, "Authorization", auth(admin))
         .status()).isEqualTo(204);
+
+    JsonNode state = session(id).get("state");
+    assertThat(state.get("is_connected").asBoolean()).as("no reconnect grace after an admin's disconnect").isFalse();
+    assertThat(state.get("connections").asInt()).isZero();
+    assertThat(state.has("not_connected_since")).isTrue();
+    JsonNode pushed;
+    do {
+      pushed = awaitFeed(feed, "session/state", id);
+    } while (pushed.at("/payload/state/connections").asInt() != 0);
+    assertThat(pushed.at("/payload/state/is_connected").asBoolean()).isFalse();
 
     for (WsClient c : new WsClient[] {a, b}) {
       assertThat(c.next("system/disconnect").at("/payload/message").asText()).contains("still valid");

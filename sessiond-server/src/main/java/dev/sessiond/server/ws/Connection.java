@@ -61,9 +61,11 @@ final class Connection {
     }
   }
 
-  void ping() {
+  /** A protocol ping (its pong proves the peer alive) and neko's heartbeat event (which page code sees). */
+  void heartbeat() {
     if (!closing && !ws.isClosed()) {
       ws.writePing(Buffer.buffer());
+      ws.writeTextMessage(Frames.HEARTBEAT);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.sessiond.core.SessionEvent.Reason;
 import dev.sessiond.server.http.Json;
 import dev.sessiond.server.http.SessionViews;
 import dev.sessiond.server.wire.Frames;
+import dev.sessiond.server.wire.SessionData;
 import dev.sessiond.server.wire.SessionState;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -141,7 +142,7 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     if (s.profile().isAdmin()) {
       admins.add(c);
     }
-    c.send("system/init", new Frames.Init(s.id(), s.userId(), s.profile()));
+    c.send("system/init", Frames.Init.of(SessionData.of(s, stateOf(s.id()))));
     changed(s, state);
   }
 
@@ -181,9 +182,13 @@ public final class LiveConnections implements Consumer<SessionEvent> {
 
   /** Tells everyone this node's connections of a session changed (our own copy of it is ignored in accept). */
   private void changed(Session s, SessionState local) {
-    publish.accept(new SessionEvent.ConnectionsChanged(s.id(), s.userId(), node, local.connections(),
+    publishState(s.id(), s.userId(), local);
+  }
+
+  private void publishState(String sessionId, String userId, SessionState local) {
+    publish.accept(new SessionEvent.ConnectionsChanged(sessionId, userId, node, local.connections(),
         local.isConnected(), local.connectedSince(), local.notConnectedSince()));
-    feed("session/state", new Frames.State(s.id(), s.userId(), stateOf(s.id())));
+    feed("session/state", new Frames.State(sessionId, userId, stateOf(sessionId)));
   }
 
   @Override
@@ -217,7 +222,11 @@ public final class LiveConnections implements Consumer<SessionEvent> {
       remote.clear();
       feed("session/deleted", new Frames.Deleted(null, null, name(a.reason()), a.count()));
     } else if (event instanceof SessionEvent.Disconnected d) {
-      closeSession(d.sessionId(), Reason.DISCONNECTED, false);
+      // Every node drops its sockets of the session: forget what they said, and count it off now.
+      boolean elsewhere = remote.remove(d.sessionId()) != null;
+      if (!disconnectNow(d.sessionId()) && elsewhere) {
+        feed("session/state", new Frames.State(d.sessionId(), d.userId(), stateOf(d.sessionId())));
+      }
     }
   }
 
@@ -230,7 +239,10 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     }
   }
 
-  /** Pings every connection; closes those that stopped answering; returns the live session IDs. */
+  /**
+   * Pings every connection and sends it neko's heartbeat event; closes those that stopped
+   * answering; returns the live session IDs. One walk per interval for the whole node.
+   */
   public Set<String> heartbeat(Duration timeout) {
     Set<String> ids = new HashSet<>();
     long now = System.nanoTime();
@@ -239,12 +251,48 @@ public final class LiveConnections implements Consumer<SessionEvent> {
         if (now - c.lastHeard() > timeout.toNanos()) {
           c.close(CloseCodes.HEARTBEAT_TIMEOUT, "heartbeat timeout");
         } else {
-          c.ping();
+          c.heartbeat();
           ids.add(e.getKey());
         }
       }
     }
     return ids;
+  }
+
+  /**
+   * An admin's disconnect: the session counts as not connected at once, with no reconnect
+   * grace (that is for a client's own reload), then its sockets close with 4001. False when
+   * this node held nothing of the session.
+   */
+  private boolean disconnectNow(String sessionId) {
+    Live live = bySession.get(sessionId);
+    if (live == null) {
+      return false;
+    }
+    List<Connection> targets;
+    SessionState state;
+    synchronized (live) {
+      targets = new ArrayList<>(live.connections);
+      if (targets.isEmpty() && !live.connected) {
+        return false;
+      }
+      live.connections.clear();
+      if (live.graceTimer >= 0) {
+        vertx.cancelTimer(live.graceTimer);
+        live.graceTimer = -1;
+      }
+      if (live.connected) {
+        live.connected = false;
+        live.notConnectedSince = clock.instant();
+      }
+      state = live.state();
+    }
+    publishState(sessionId, live.userId, state);
+    for (Connection c : targets) {
+      // Already counted off above: closed(c) finds nothing left to remove.
+      c.close(CloseCodes.DISCONNECTED, CloseCodes.message(Reason.DISCONNECTED));
+    }
+    return true;
   }
 
   private void closeSession(String sessionId, Reason reason, boolean sessionGone) {
