@@ -2,16 +2,23 @@
 # Benchmarks sessiond against this machine's HTTP ceiling (nginx serving a static file of the
 # same size as a whoami answer) and measures the scenarios of docs/benchmarks.md.
 #
-#   bench/run.sh            full sizes; rewrites docs/benchmarks.md
-#   bench/run.sh --quick    toy sizes, under two minutes; writes target/bench-quick.md (the test suite runs this)
+#   bench/run.sh            full sizes (100,000 open WebSockets); rewrites docs/benchmarks.md
+#   bench/run.sh --quick    toy sizes, about a minute; writes target/bench-quick.md (the test suite runs this)
+#   bench/run.sh --soak     10 minutes of mixed load at half the verify capacity (bench/soak.sh); not in the tests
 #   options: --no-build (use the jars already built), --out FILE
 #
-# Everything runs on 127.0.0.1 with bounded counts and durations; every process started here is
-# stopped by PID on exit.
+# Everything runs on 127.0.0.0/8 with bounded counts and durations; every process started here is
+# stopped by PID on exit. The open-file limit is raised for this script and what it starts only
+# (ulimit is per process: nothing system-wide changes, so there is nothing to put back).
+# Adding rows: see bench/lib.sh (section, row, mark, wrk_measure).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-quick=0; build=1; out=""
+quick=0; build=1; out=""; soak=0
+for a in "$@"; do [ "$a" = --soak ] && soak=1; done
+if [ "$soak" = 1 ]; then
+  exec bash "$here/soak.sh" "$@"
+fi
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -22,13 +29,32 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$quick" = 1 ]; then
-  SESSIONS=2000; VERIFY_TOKENS=1000; SOCKETS=200; ROUNDS=20; DURATION=2s; RUNS=1; HEAVY=100
+  SESSIONS=2000; VERIFY_TOKENS=1000; SOCKETS=200; SOURCES=2; ROUNDS=20; DURATION=2s; RUNS=1; HEAVY=100
+  HEARTBEAT=1s; HEARTBEAT_WINDOW=3
   out="${out:-$root/sessiond-bench/target/bench-quick.md}"
 else
-  SESSIONS=1000000; VERIFY_TOKENS=100000; SOCKETS=10000; ROUNDS=200; DURATION=10s; RUNS=3; HEAVY=1000
+  # 100,000 sockets from one client need several source addresses (about 28,000 ports each).
+  SESSIONS=1000000; VERIFY_TOKENS=100000; SOCKETS=100000; SOURCES=5; ROUNDS=200; DURATION=10s; RUNS=3; HEAVY=1000
+  HEARTBEAT=10s; HEARTBEAT_WINDOW=30
   out="${out:-$root/docs/benchmarks.md}"
 fi
 CONNECTIONS=64
+# The server and the load client each hold one descriptor per socket, plus files and headroom.
+# ulimit is per process: raising it here covers this script and what it starts, and nothing
+# system-wide changes. Raising the hard limit needs CAP_SYS_RESOURCE; without it the socket count
+# is capped by the hard limit and the report says so.
+WANTED_SOCKETS="$SOCKETS"; socket_note=""
+files_needed=$(( SOCKETS + 2000 ))
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$files_needed" ]; then
+  ulimit -Hn "$files_needed" 2>/dev/null || true
+fi
+hard="$(ulimit -Hn)"
+if [ "$hard" != unlimited ] && [ "$hard" -lt "$files_needed" ]; then
+  SOCKETS=$(( (hard - 2000) / 1000 * 1000 ))
+  socket_note=" (not $WANTED_SOCKETS: the hard open-file limit is $hard and raising it needs CAP_SYS_RESOURCE, which this run lacks)"
+  echo "bench: open sockets capped at $SOCKETS$socket_note" >&2
+fi
+ulimit -Sn "$hard"
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need wrk || ! need nginx; then
@@ -52,33 +78,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-now_ms() { date +%s%3N; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-wait_http() { # url, seconds
-  local deadline=$(( $(date +%s) + $2 ))
-  until curl -fs -o /dev/null "$1"; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "bench: $1 did not answer" >&2; exit 1; }
-    sleep 0.05
-  done
-}
-# wrk prints "Requests/sec: N" and, with --latency, "99% Xms"; prints "rps p99_ms".
-wrk_run() {
-  local output
-  output="$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@")"
-  local rps p99
-  rps="$(echo "$output" | awk '/Requests\/sec:/ {print $2}')"
-  p99="$(echo "$output" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}')"
-  echo "$rps $p99"
-}
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 metric_heap() { curl -s -H "Authorization: Bearer $API_TOKEN" "http://127.0.0.1:$PORT/metrics" \
   | awk '/^jvm_memory_used_bytes/ && /area="heap"/ {s+=$NF} END {printf "%d\n", s}'; }
 gc_heap() { jcmd "$SERVER_PID" GC.run >/dev/null; jcmd "$SERVER_PID" GC.run >/dev/null; metric_heap; }
-time_ms() { curl -s -o /dev/null -w '%{time_total}\n' "$@" | awk '{printf "%.2f\n", $1*1000}'; }
 
 API_TOKEN="bench-api-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 machine="$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), $(uname -r)"
 started="$(date -u +%Y-%m-%dT%H:%MZ)"
+
+VERIFY="Verify (GET /api/whoami, bearer token, keep-alive)"
+EMBEDDED="Embedded store at size"
+LIVE="Live connections"
+REDIS="Redis store (two sessiond nodes, one redis-server, \`--save \"\" --appendonly no\`)"
+section "$VERIFY" "| scenario | sessiond | reference | ratio | target |"
+section "$EMBEDDED" "| scenario | result | target |"
+section "$LIVE" "| scenario | result | target |"
+section "$REDIS" "| scenario | result | target |"
 
 echo "bench: populating $SESSIONS sessions (+$HEAVY for heavy-user)" >&2
 java -Xmx2g -jar "$BENCH_JAR" populate "$work/data" "$SESSIONS" "$SESSIONS" "$work/tokens" "$((SOCKETS + 1 > VERIFY_TOKENS ? SOCKETS + 1 : VERIFY_TOKENS))" "$HEAVY" >&2
@@ -88,7 +105,7 @@ PORT="$(free_port)"
 t0="$(now_ms)"
 java -Xms4g -Xmx4g -jar "$SERVER_JAR" serve --host 127.0.0.1 --port "$PORT" --data-dir "$work/data" \
   --admin-password bench-admin-password --api-token "$API_TOKEN" --session-idle-timeout 20h --session-max-lifetime 23h \
-  >"$work/server.out" 2>"$work/server.err" &
+  --ws-heartbeat "$HEARTBEAT" >"$work/server.out" 2>"$work/server.err" &
 SERVER_PID=$!; pids+=("$SERVER_PID")
 wait_http "http://127.0.0.1:$PORT/ready" 120
 restart_ms=$(( $(now_ms) - t0 ))
@@ -96,7 +113,7 @@ echo "bench: sessiond ready in $restart_ms ms with $((SESSIONS + HEAVY)) session
 
 heap_loaded="$(gc_heap)"
 
-# --- verify vs the nginx ceiling -------------------------------------------------------------
+# --- verify vs the nginx ceiling: req/s, and server CPU per request in the same runs ------------
 one="$(head -n1 "$work/verify-tokens" | cut -d' ' -f2)"
 curl -s -H "Authorization: Bearer $one" "http://127.0.0.1:$PORT/api/whoami" > "$work/whoami.json"
 size=$(stat -c %s "$work/whoami.json")
@@ -118,30 +135,36 @@ http {
 }
 CONF
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-pids+=("$!")
+NGINX_PID=$!; pids+=("$NGINX_PID")
 wait_http "http://127.0.0.1:$NGINX_PORT/api/whoami" 10
+NGINX_PIDS="$(pid_tree "$NGINX_PID")"
 
 export TOKENS_FILE="$work/verify-tokens"
 wrk -t2 -c"$CONNECTIONS" -d2s -s "$here/whoami.lua" "http://127.0.0.1:$PORT/api/whoami" >/dev/null   # warm-up
 wrk -t2 -c"$CONNECTIONS" -d2s -s "$here/whoami.lua" "http://127.0.0.1:$NGINX_PORT/api/whoami" >/dev/null
 : > "$work/verify"; : > "$work/nginx.rps"
-for _ in $(seq "$RUNS"); do
-  wrk_run -s "$here/whoami.lua" "http://127.0.0.1:$PORT/api/whoami" >> "$work/verify"
-  wrk_run -s "$here/whoami.lua" "http://127.0.0.1:$NGINX_PORT/api/whoami" >> "$work/nginx.rps"
+for _ in $(seq "$RUNS"); do   # alternated, so that both see the same machine
+  wrk_measure "$SERVER_PID" -s "$here/whoami.lua" "http://127.0.0.1:$PORT/api/whoami" >> "$work/verify"
+  wrk_measure "$NGINX_PIDS" -s "$here/whoami.lua" "http://127.0.0.1:$NGINX_PORT/api/whoami" >> "$work/nginx.rps"
 done
-verify_rps="$(awk '{print $1}' "$work/verify" | median)"; verify_p99="$(awk '{print $2}' "$work/verify" | median)"
-nginx_rps="$(awk '{print $1}' "$work/nginx.rps" | median)"; nginx_p99="$(awk '{print $2}' "$work/nginx.rps" | median)"
-ratio="$(awk -v a="$verify_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a/b}')"
+col() { awk -v c="$2" '{print $c}' "$1" | median; }
+verify_rps="$(col "$work/verify" 1)"; verify_p99="$(col "$work/verify" 2)"; verify_cpu="$(col "$work/verify" 3)"
+nginx_rps="$(col "$work/nginx.rps" 1)"; nginx_p99="$(col "$work/nginx.rps" 2)"; nginx_cpu="$(col "$work/nginx.rps" 3)"
+efficiency="$(ratio "$nginx_cpu" "$verify_cpu")"
+row "$VERIFY" "| verify req/s vs nginx serving a static file of the same size ($size bytes), same wrk script | $verify_rps (p99 $verify_p99 ms) | nginx $nginx_rps (p99 $nginx_p99 ms) | $(ratio "$verify_rps" "$nginx_rps") | reported (2 cores split between wrk and the server) |"
+row "$VERIFY" "| verify server CPU per request (user+system of the server process / requests), same runs | $verify_cpu µs | nginx $nginx_cpu µs | $efficiency of nginx's efficiency | ≥ 0.9: $(mark "$efficiency" 0.9 ge) |"
 
 # --- login (Argon2id) while verify runs ------------------------------------------------------
 curl -s -o /dev/null -H "Authorization: Bearer $API_TOKEN" -H 'Content-Type: application/json' \
   -d '{"username":"bench","password":"bench-password-0123"}' "http://127.0.0.1:$PORT/api/members"
 wrk -t1 -c4 -d"$DURATION" -s "$here/login.lua" "http://127.0.0.1:$PORT/api/login" > "$work/login.out" &
 login_pid=$!; pids+=("$login_pid")
-read -r mixed_rps mixed_p99 < <(wrk_run -s "$here/whoami.lua" "http://127.0.0.1:$PORT/api/whoami")
+read -r mixed_rps mixed_p99 _ < <(wrk_measure "$SERVER_PID" -s "$here/whoami.lua" "http://127.0.0.1:$PORT/api/whoami")
 wait "$login_pid" || true
 logins="$(awk '/Requests\/sec:/ {print $2}' "$work/login.out")"
-p99_rise="$(awk -v a="$mixed_p99" -v b="$verify_p99" 'BEGIN {printf "%.2f", a/b}')"
+p99_rise="$(ratio "$mixed_p99" "$verify_p99")"
+row "$VERIFY" "| verify p99 while logins run (Argon2id, 4 connections) | p99 $mixed_p99 ms, $mixed_rps req/s | alone p99 $verify_p99 ms | $p99_rise × | < 2 ×: $(mark "$p99_rise" 2 le) |"
+row "$VERIFY" "| logins/s during that run | $logins | | | reported |"
 
 # --- listing -----------------------------------------------------------------------------------
 auth=(-H "Authorization: Bearer $API_TOKEN")
@@ -162,16 +185,35 @@ users_growth_mb="$(awk -v a="$heap_after_users" -v b="$heap_before_users" 'BEGIN
 heavy_ms="$(time_ms -X DELETE "${auth[@]}" "http://127.0.0.1:$PORT/sessions/heavy-user")"
 
 # --- live connections, then clear-all with every socket open -----------------------------------
-java -Xmx1g -jar "$BENCH_JAR" ws "$PORT" "$API_TOKEN" "$work/tokens" "$SOCKETS" "$ROUNDS" "$SERVER_PID" > "$work/ws.out"
+java -Xmx3g -jar "$BENCH_JAR" ws "$PORT" "$API_TOKEN" "$work/tokens" "$SOCKETS" "$ROUNDS" "$SERVER_PID" "$SOURCES" "$HEARTBEAT_WINDOW" > "$work/ws.out"
 cat "$work/ws.out" >&2
 alone="$(grep 'ws.disconnect alone' "$work/ws.out")"
 loaded="$(grep 'ws.disconnect with_' "$work/ws.out")"
-per_socket="$(grep -o 'heap_per_socket_bytes=[0-9-]*' "$work/ws.out" | cut -d= -f2)"
+opened="$(grep 'ws.open' "$work/ws.out")"
+beat="$(grep 'ws.heartbeat' "$work/ws.out")"
 clear_line="$(grep 'ws.clear' "$work/ws.out")"
-field() { echo "$1" | grep -o "$2=[^ ]*" | cut -d= -f2; }
 
 heap_empty="$(gc_heap)"
 per_session="$(awk -v a="$heap_loaded" -v b="$heap_empty" -v n="$((SESSIONS + HEAVY))" 'BEGIN {printf "%d", (a-b)/n}')"
+
+row "$EMBEDDED" "| restart: start to /ready with $((SESSIONS + HEAVY)) persisted sessions | $restart_ms ms | ≤ 5000 ms: $(mark "$restart_ms" 5000 le) |"
+row "$EMBEDDED" "| heap per live session (after GC, loaded minus empty) | $per_session bytes | ≤ 400: $(mark "$per_session" 400 le) |"
+row "$EMBEDDED" "| GET /api/sessions?limit=100, first page | $first_ms ms | ≤ 20: $(mark "$first_ms" 20 le) |"
+row "$EMBEDDED" "| GET /api/sessions?limit=100, deep page (after the ${VERIFY_TOKENS}/2-th ID) | $deep_ms ms | ≤ 20: $(mark "$deep_ms" 20 le) |"
+row "$EMBEDDED" "| GET /sessions, $users_count users, streamed | $users_ms ms, heap +$users_growth_mb MB (no GC between) | < 64 MB: $(mark "$users_growth_mb" 64 le) |"
+row "$EMBEDDED" "| DELETE /sessions/heavy-user ($HEAVY sessions among all) | $heavy_ms ms | ≤ 10: $(mark "$heavy_ms" 10 le) |"
+row "$EMBEDDED" "| POST /sessions/clear, every session, $(field "$clear_line" sockets) sockets open: answer | $(field "$clear_line" http_ms) ms, $(field "$clear_line" answer) | ≤ 1000: $(mark "$(field "$clear_line" http_ms)" 1000 le) |"
+
+row "$LIVE" "| open sockets, heap per socket (after GC) | $(field "$opened" sockets) sockets$socket_note from $SOURCES source addresses, $(field "$opened" heap_per_socket_bytes) bytes each | ≤ 4096: $(mark "$(field "$opened" heap_per_socket_bytes)" 4096 le) |"
+row "$LIVE" "| disconnect call to close seen by the client, alone | p50 $(field "$alone" p50_ms) ms, p99 $(field "$alone" p99_ms) ms | |"
+row "$LIVE" "| same with $(field "$opened" sockets) sockets open | p50 $(field "$loaded" p50_ms) ms, p99 $(field "$loaded" p99_ms) ms | p99 ≤ 20: $(mark "$(field "$loaded" p99_ms)" 20 le) |"
+row "$LIVE" "| POST /sessions/clear until the last of $(field "$clear_line" sockets) sockets saw its close | $(field "$clear_line" all_closed_ms) ms | ≤ 2000: $(mark "$(field "$clear_line" all_closed_ms)" 2000 le) |"
+beat_open="$(field "$beat" open_pct)"; beat_sockets="$(field "$beat" sockets)"
+# The heartbeat's cost grows with the sockets: when the run was capped, scale it to the count wanted.
+beat_scaled="$(awk -v p="$beat_open" -v n="$beat_sockets" -v w="$WANTED_SOCKETS" 'BEGIN {printf "%.2f", (n > 0) ? p * w / n : p}')"
+beat_text="$beat_open % of one core"
+[ "$beat_sockets" != "$WANTED_SOCKETS" ] && beat_text="$beat_text, ≈ $beat_scaled % scaled to $WANTED_SOCKETS"
+row "$LIVE" "| heartbeat: server CPU with $beat_sockets idle sockets open, ping every $HEARTBEAT, over ${HEARTBEAT_WINDOW} s | $beat_text (none open: $(field "$beat" idle_pct) %) | < 5 %: $(mark "$beat_scaled" 5 le) |"
 
 # --- Redis: two sessiond nodes on one redis-server -----------------------------------------------
 kill "$SERVER_PID" 2>/dev/null || true
@@ -189,46 +231,46 @@ start_node() { # port
   java -Xmx1g -jar "$SERVER_JAR" serve --host 127.0.0.1 --port "$1" --store redis --redis-uri "redis://127.0.0.1:$REDIS_PORT" \
     --admin-password bench-admin-password --api-token "$API_TOKEN" --session-idle-timeout 20h --session-max-lifetime 23h \
     >"$work/node-$1.out" 2>"$work/node-$1.err" &
-  pids+=("$!")
+  NODE_PID=$!; pids+=("$NODE_PID")
   wait_http "http://127.0.0.1:$1/ready" 60
 }
-PORT_A="$(free_port)"; start_node "$PORT_A"
+PORT_A="$(free_port)"; start_node "$PORT_A"; NODE_A_PID="$NODE_PID"
 PORT_B="$(free_port)"; start_node "$PORT_B"
 export TOKENS_FILE="$work/rtokens"
 wrk -t2 -c"$CONNECTIONS" -d2s -s "$here/whoami.lua" "http://127.0.0.1:$PORT_A/api/whoami" >/dev/null
-: > "$work/rverify"
-for _ in $(seq "$RUNS"); do
-  wrk_run -s "$here/whoami.lua" "http://127.0.0.1:$PORT_A/api/whoami" >> "$work/rverify"
-done
-redis_rps="$(awk '{print $1}' "$work/rverify" | median)"; redis_p99="$(awk '{print $2}' "$work/rverify" | median)"
-redis_vs_embedded="$(awk -v a="$redis_rps" -v b="$verify_rps" 'BEGIN {printf "%.2f", a/b}')"
+read -r redis_rps redis_p99 redis_cpu _ < <(wrk_median "$work/rverify" "$NODE_A_PID" -s "$here/whoami.lua" "http://127.0.0.1:$PORT_A/api/whoami")
+redis_vs_embedded="$(ratio "$redis_rps" "$verify_rps")"
 java -Xmx512m -jar "$BENCH_JAR" ws cross "$PORT_A" "$PORT_B" "$API_TOKEN" "$work/rtokens" "$ROUNDS" > "$work/cross.out"
 cross="$(cat "$work/cross.out")"
 
 # The Spring Session peer on the same Redis (bench/peer.sh builds and starts it).
 peer_rps="n/a"; peer_p99="n/a"; embedded_vs_peer="n/a"; redis_vs_peer="n/a"
-if [ -x "$here/peer.sh" ] || [ -f "$here/peer.sh" ]; then
+if [ -f "$here/peer.sh" ]; then
   PEER_PORT="$(free_port)"
   peer_pid="$(bash "$here/peer.sh" "$REDIS_PORT" "$PEER_PORT" "$VERIFY_TOKENS" "$work/ptokens" | tail -n1)"
   pids+=("$peer_pid")
   export TOKENS_FILE="$work/ptokens"
   wrk -t2 -c"$CONNECTIONS" -d2s -s "$here/xauth.lua" "http://127.0.0.1:$PEER_PORT/whoami" >/dev/null
-  : > "$work/peer"
-  for _ in $(seq "$RUNS"); do
-    wrk_run -s "$here/xauth.lua" "http://127.0.0.1:$PEER_PORT/whoami" >> "$work/peer"
-  done
-  peer_rps="$(awk '{print $1}' "$work/peer" | median)"; peer_p99="$(awk '{print $2}' "$work/peer" | median)"
-  embedded_vs_peer="$(awk -v a="$verify_rps" -v b="$peer_rps" 'BEGIN {printf "%.2f", a/b}')"
-  redis_vs_peer="$(awk -v a="$redis_rps" -v b="$peer_rps" 'BEGIN {printf "%.2f", a/b}')"
+  read -r peer_rps peer_p99 _ < <(wrk_median "$work/peer" "$peer_pid" -s "$here/xauth.lua" "http://127.0.0.1:$PEER_PORT/whoami")
+  embedded_vs_peer="$(ratio "$verify_rps" "$peer_rps")"
+  redis_vs_peer="$(ratio "$redis_rps" "$peer_rps")"
   kill "$peer_pid" 2>/dev/null || true
 fi
+row "$VERIFY" "| verify vs the Spring Session peer (Spring Boot + spring-session-data-redis, X-Auth-Token) | $verify_rps | peer $peer_rps (p99 $peer_p99 ms) | $embedded_vs_peer | ≥ 5: $( [ "$peer_rps" = n/a ] && echo "not run" || mark "$embedded_vs_peer" 5 ge) |"
+row "$VERIFY" "| verify on the Redis store vs the same peer on the same Redis | $redis_rps (p99 $redis_p99 ms) | peer $peer_rps | $redis_vs_peer | ≥ 2: $( [ "$peer_rps" = n/a ] && echo "not run" || mark "$redis_vs_peer" 2 ge) |"
 
 redis_clear_ms="$(curl -s -o "$work/rclear.json" -w '%{time_total}\n' -X POST "${auth[@]}" "http://127.0.0.1:$PORT_A/sessions/clear" | awk '{printf "%.2f\n", $1*1000}')"
 redis_clear_answer="$(cat "$work/rclear.json")"
 
+row "$REDIS" "| verify req/s on Redis vs embedded, same run | $redis_rps vs $verify_rps: $redis_vs_embedded × | reported |"
+row "$REDIS" "| verify on Redis, sessiond's CPU per request (Redis's own not counted) | $redis_cpu µs (embedded $verify_cpu µs) | reported |"
+row "$REDIS" "| Redis memory per session (INFO used_memory over $SESSIONS sessions) | $redis_per_session bytes | ≤ 600: $(mark "$redis_per_session" 600 le) |"
+row "$REDIS" "| POST /sessions/clear of $SESSIONS sessions on Redis | $redis_clear_ms ms, $redis_clear_answer | fast, exact |"
+row "$REDIS" "| cross-node disconnect: call on node A to the close on a socket held by node B | p50 $(field "$cross" p50_ms) ms, p99 $(field "$cross" p99_ms) ms | reported |"
+
 # --- the report --------------------------------------------------------------------------------
-mark() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir=="le") ? (v<=t) : (v>=t); print ok ? "met" : "**missed**" }'; }
-cat > "$out" <<MD
+{
+  cat <<MD
 # Benchmarks
 
 Produced by \`bench/run.sh$([ "$quick" = 1 ] && echo " --quick")\` on $started.
@@ -236,48 +278,12 @@ Machine: $machine. Everything (server, load tool, references) shares these cores
 measured in one run are the figures to compare; absolute numbers drift with the machine's load.
 Sizes: $((SESSIONS + HEAVY)) sessions ($SESSIONS users + heavy-user with $HEAVY), verify draws from
 $VERIFY_TOKENS tokens, wrk -t2 -c$CONNECTIONS -d$DURATION, median of $RUNS runs after a warm-up.
+CPU per request is the user + system time of the server's processes (\`/proc/<pid>/stat\`) over a
+wrk run divided by the requests it completed; efficiency = nginx's CPU per request / sessiond's.
 
-## Verify (GET /api/whoami, bearer token, keep-alive)
-
-| scenario | sessiond | reference | ratio | target |
-|---|---|---|---|---|
-| verify req/s vs nginx serving a static file of the same size ($size bytes), same wrk script | $verify_rps (p99 $verify_p99 ms) | nginx $nginx_rps (p99 $nginx_p99 ms) | $ratio | ≥ 0.75: $(mark "$ratio" 0.75 ge) |
-| verify p99 while logins run (Argon2id, 4 connections) | p99 $mixed_p99 ms, $mixed_rps req/s | alone p99 $verify_p99 ms | $p99_rise × | < 2 ×: $(mark "$p99_rise" 2 le) |
-| logins/s during that run | $logins | | | reported |
-| verify vs the Spring Session peer (Spring Boot + spring-session-data-redis, X-Auth-Token) | $verify_rps | peer $peer_rps (p99 $peer_p99 ms) | $embedded_vs_peer | ≥ 5: $( [ "$peer_rps" = n/a ] && echo "not run" || mark "$embedded_vs_peer" 5 ge) |
-| verify on the Redis store vs the same peer on the same Redis | $redis_rps (p99 $redis_p99 ms) | peer $peer_rps | $redis_vs_peer | ≥ 2: $( [ "$peer_rps" = n/a ] && echo "not run" || mark "$redis_vs_peer" 2 ge) |
-
-## Embedded store at size
-
-| scenario | result | target |
-|---|---|---|
-| restart: start to /ready with $((SESSIONS + HEAVY)) persisted sessions | $restart_ms ms | ≤ 5000 ms: $(mark "$restart_ms" 5000 le) |
-| heap per live session (after GC, loaded minus empty) | $per_session bytes | ≤ 400: $(mark "$per_session" 400 le) |
-| GET /api/sessions?limit=100, first page | $first_ms ms | ≤ 20: $(mark "$first_ms" 20 le) |
-| GET /api/sessions?limit=100, deep page (after the ${VERIFY_TOKENS}/2-th ID) | $deep_ms ms | ≤ 20: $(mark "$deep_ms" 20 le) |
-| GET /sessions, $users_count users, streamed | $users_ms ms, heap +$users_growth_mb MB (no GC between) | < 64 MB: $(mark "$users_growth_mb" 64 le) |
-| DELETE /sessions/heavy-user ($HEAVY sessions among all) | $heavy_ms ms | ≤ 10: $(mark "$heavy_ms" 10 le) |
-| POST /sessions/clear, every session, $(field "$clear_line" sockets) sockets open: answer | $(field "$clear_line" http_ms) ms, $(field "$clear_line" answer) | ≤ 1000: $(mark "$(field "$clear_line" http_ms)" 1000 le) |
-
-## Live connections
-
-| scenario | result | target |
-|---|---|---|
-| open sockets, heap per socket (after GC) | $(field "$clear_line" sockets) sockets, $per_socket bytes each | reported |
-| disconnect call to close seen by the client, alone | p50 $(field "$alone" p50_ms) ms, p99 $(field "$alone" p99_ms) ms | |
-| same with $SOCKETS sockets open | p50 $(field "$loaded" p50_ms) ms, p99 $(field "$loaded" p99_ms) ms | p99 < 20: $(mark "$(field "$loaded" p99_ms)" 20 le) |
-| POST /sessions/clear until the last of $(field "$clear_line" sockets) sockets saw its close | $(field "$clear_line" all_closed_ms) ms | reported |
-
-## Redis store (two sessiond nodes, one redis-server, \`--save "" --appendonly no\`)
-
-| scenario | result | target |
-|---|---|---|
-| verify req/s on Redis vs embedded, same run | $redis_rps vs $verify_rps: $redis_vs_embedded × | reported |
-| Redis memory per session (INFO used_memory over $SESSIONS sessions) | $redis_per_session bytes | reported |
-| POST /sessions/clear of $SESSIONS sessions on Redis | $redis_clear_ms ms, $redis_clear_answer | fast, exact |
-| cross-node disconnect: call on node A to the close on a socket held by node B | p50 $(field "$cross" p50_ms) ms, p99 $(field "$cross" p99_ms) ms | reported |
-
-Commands: \`bench/run.sh\` (see its header); micro-benchmarks: \`java -jar sessiond-bench/target/sessiond-bench.jar jmh\`.
 MD
+  report_tables
+  echo "Commands: \`bench/run.sh\` (see its header); micro-benchmarks: \`java -jar sessiond-bench/target/sessiond-bench.jar jmh\`."
+} > "$out"
 echo "bench: wrote $out" >&2
 cat "$out"

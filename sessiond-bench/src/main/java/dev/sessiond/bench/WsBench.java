@@ -20,25 +20,32 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Live-connection benchmark against a running sessiond:
- * {@code ws <port> <apiToken> <tokensFile> <sockets> <rounds> <serverPid>}.
+ * {@code ws <port> <apiToken> <tokensFile> <sockets> <rounds> <serverPid> [sourceAddresses] [heartbeatWindowSeconds]}.
  * Measures the time from an admin's disconnect call to the client seeing the close, alone and
- * with {@code sockets} other sockets open; the server heap per open socket (after GC); and
+ * with {@code sockets} other sockets open; the server heap per open socket (after GC); the
+ * server's CPU with every socket open and idle (heartbeats only) against none open; and
  * {@code POST /sessions/clear} with every socket open (until the last close arrives).
+ * Sockets come from {@code sourceAddresses} loopback addresses (127.0.0.1, 127.0.0.2, ...): one
+ * address has about 28,000 ephemeral ports towards one server port.
  * Prints one result line per measurement, {@code key=value}.
  */
 public final class WsBench {
 
   private final Vertx vertx = Vertx.vertx();
-  private final WebSocketClient client;
+  /** One client per source address; sockets are spread over them in turn. */
+  private final List<WebSocketClient> clients = new ArrayList<>();
+  private int nextClient;
   private final HttpClient http = HttpClient.newHttpClient();
   private final int port;
   private final String apiToken;
 
-  private WsBench(int port, String apiToken, int sockets) {
+  private WsBench(int port, String apiToken, int sourceAddresses) {
     this.port = port;
     this.apiToken = apiToken;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1_000_000)
-        .setConnectTimeout(30_000));
+    for (int i = 1; i <= sourceAddresses; i++) {
+      clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1_000_000)
+          .setConnectTimeout(30_000).setLocalAddress("127.0.0." + i)));
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -51,21 +58,32 @@ public final class WsBench {
     int sockets = Integer.parseInt(args[3]);
     int rounds = Integer.parseInt(args[4]);
     long pid = Long.parseLong(args[5]);
-    WsBench bench = new WsBench(port, args[1], sockets);
+    int sources = args.length > 6 ? Integer.parseInt(args[6]) : 1;
+    int heartbeatWindow = args.length > 7 ? Integer.parseInt(args[7]) : 0;
+    WsBench bench = new WsBench(port, args[1], sources);
     try {
-      bench.run(tokens, sockets, rounds, pid);
+      bench.run(tokens, sockets, rounds, pid, heartbeatWindow);
     } finally {
       bench.vertx.close().await(10, TimeUnit.SECONDS);
     }
   }
 
-  private void run(List<String[]> tokens, int sockets, int rounds, long pid) throws Exception {
+  private void run(List<String[]> tokens, int sockets, int rounds, long pid, int heartbeatWindow) throws Exception {
     String[] probe = tokens.get(0);
     disconnectLatency("alone", probe, rounds);
     long heapBefore = heapAfterGc(pid);
+    double idle = heartbeatWindow > 0 ? coreShare(pid, heartbeatWindow) : 0;
+    long opening = System.nanoTime();
     List<Opened> open = openAll(tokens.subList(1, sockets + 1));
+    double openSeconds = (System.nanoTime() - opening) / 1e9;
     long heapAfter = heapAfterGc(pid);
-    System.out.printf("ws.open sockets=%d heap_per_socket_bytes=%d%n", open.size(), (heapAfter - heapBefore) / open.size());
+    System.out.printf("ws.open sockets=%d heap_per_socket_bytes=%d opened_per_s=%.0f%n", open.size(),
+        (heapAfter - heapBefore) / open.size(), open.size() / openSeconds);
+    if (heartbeatWindow > 0) {
+      double busy = coreShare(pid, heartbeatWindow);
+      System.out.printf("ws.heartbeat sockets=%d window_s=%d open_pct=%.2f idle_pct=%.2f%n", open.size(), heartbeatWindow,
+          busy * 100, idle * 100);
+    }
     disconnectLatency("with_" + open.size() + "_open", probe, rounds);
     Opened last = connect(probe[1]).get(30, TimeUnit.SECONDS);
     long start = System.nanoTime();
@@ -87,8 +105,8 @@ public final class WsBench {
     int portA = Integer.parseInt(args[1]);
     int portB = Integer.parseInt(args[2]);
     String[] probe = Files.readAllLines(Path.of(args[4])).get(0).split(" ");
-    WsBench onA = new WsBench(portA, args[3], 10);
-    WsBench onB = new WsBench(portB, args[3], 10);
+    WsBench onA = new WsBench(portA, args[3], 1);
+    WsBench onB = new WsBench(portB, args[3], 1);
     try {
       int rounds = Integer.parseInt(args[5]);
       long[] nanos = new long[rounds];
@@ -119,7 +137,7 @@ public final class WsBench {
     CompletableFuture<Opened> ready = new CompletableFuture<>();
     CompletableFuture<Short> closed = new CompletableFuture<>();
     // Handlers before connecting: system/init follows the handshake at once and must not be missed.
-    ClientWebSocket ws = client.webSocket();
+    ClientWebSocket ws = clients.get(nextClient++ % clients.size()).webSocket();
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
     ws.textMessageHandler(text -> {
       if (!ready.isDone() && text.contains("system/init")) {
@@ -174,6 +192,25 @@ public final class WsBench {
       throw new IllegalStateException(path + " answered " + r.statusCode() + " " + r.body());
     }
     return r.body();
+  }
+
+  /** The share of one core the process used over the next {@code seconds} (user + system, from /proc). */
+  static double coreShare(long pid, int seconds) throws Exception {
+    long before = cpuTicks(pid);
+    long start = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    long ticks = cpuTicks(pid) - before;
+    return ticks / CLOCK_TICKS / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these. */
+  private static final double CLOCK_TICKS = 100.0;
+
+  /** utime + stime of a process: fields 14 and 15 of /proc/<pid>/stat, counted after the command name. */
+  static long cpuTicks(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   /** The server's used heap after two full GCs, from jcmd and its /metrics. */

@@ -20,9 +20,9 @@ class BenchHarnessIT {
     String log = Files.readString(Path.of("target/bench-quick.log"));
     assertThat(p.exitValue()).as(log).isZero();
     String report = Files.readString(out);
-    for (String row : new String[] {"verify req/s", "while logins run", "restart", "heap per live session",
+    for (String row : new String[] {"verify req/s", "CPU per request", "while logins run", "restart", "heap per live session",
         "first page", "deep page", "GET /sessions", "DELETE /sessions/heavy-user", "POST /sessions/clear",
-        "heap per socket", "disconnect call to close", "until the last", "verify req/s on Redis", "Redis memory per session",
+        "heap per socket", "disconnect call to close", "until the last", "heartbeat: server CPU", "verify req/s on Redis", "Redis memory per session",
         "POST /sessions/clear of", "cross-node disconnect", "Spring Session peer"}) {
       assertThat(report).contains(row);
     }

@@ -1,0 +1,100 @@
+# Functions bench/run.sh and bench/soak.sh share; sourced, not run. Expects $work (a scratch
+# directory) and $CONNECTIONS, $DURATION to be set by the caller.
+#
+# Adding a row to the report: measure, then
+#   section "Title of its table" "| scenario | result | target |"   # once; a no-op if it exists
+#   row "Title of its table" "| what | $value | ≤ 10: $(mark "$value" 10 le) |"
+# Tables come out in the order their sections were first named; rows in the order added.
+# Server CPU per request: wrk_measure "<pids>" <wrk args> (see below) beside nginx's.
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+now_ms() { date +%s%3N; }
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+wait_http() { # url, seconds
+  local deadline=$(( $(date +%s) + $2 ))
+  until curl -fs -o /dev/null "$1"; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "bench: $1 did not answer" >&2; exit 1; }
+    sleep 0.05
+  done
+}
+time_ms() { curl -s -o /dev/null -w '%{time_total}\n' "$@" | awk '{printf "%.2f\n", $1*1000}'; }
+# "met" or "**missed**": mark value target le|ge
+mark() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir=="le") ? (v<=t) : (v>=t); print ok ? "met" : "**missed**" }'; }
+# a/b with two decimals
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b == 0) ? 0 : a/b}'; }
+# key=value from a "k1=v1 k2=v2" line: field "$line" key
+field() { echo "$1" | grep -o "$2=[^ ]*" | cut -d= -f2; }
+
+CLK_TCK="$(getconf CLK_TCK)"
+# user + system CPU time of processes, in clock ticks (fields 14 and 15 of /proc/<pid>/stat,
+# counted after the command name, which may hold spaces). cpu_ticks pid...
+cpu_ticks() {
+  local total=0 p
+  for p in "$@"; do
+    total=$(( total + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}') ))
+  done
+  echo "$total"
+}
+# A process and its children (nginx's master and workers): pid_tree pid
+pid_tree() { echo "$1 $(ps -o pid= --ppid "$1" | tr '\n' ' ')"; }
+
+# Runs wrk once with --latency and the given arguments while counting the CPU time of the
+# server processes; prints "rps p99_ms cpu_us_per_request requests errors".
+# errors = non-2xx/3xx answers + socket errors (connect, read, write, timeout).
+# WRK_THREADS (default 2) and DURATION, CONNECTIONS choose the load.
+# wrk_measure "<server pids>" <wrk arguments...>
+wrk_measure() {
+  local pids="$1"; shift
+  local before after output
+  # shellcheck disable=SC2086
+  before="$(cpu_ticks $pids)"
+  output="$(wrk -t"${WRK_THREADS:-2}" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")"
+  # shellcheck disable=SC2086
+  after="$(cpu_ticks $pids)"
+  echo "$output" | awk -v ticks="$((after - before))" -v hz="$CLK_TCK" '
+    /Requests\/sec:/ {rps = $2}
+    / requests in / {requests = $1}
+    /Non-2xx or 3xx responses:/ {errors += $NF}
+    /Socket errors:/ {gsub(/,/, ""); errors += $4 + $6 + $8 + $10}
+    $1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v = v / 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v = v * 1000}; p99 = v}
+    END {printf "%s %s %.2f %d %d\n", rps, p99, (requests > 0) ? ticks * 1e6 / hz / requests : 0, requests, errors + 0}'
+}
+# Runs wrk_measure $RUNS times into a file and prints the medians "rps p99_ms cpu_us_per_request errors_total".
+# wrk_median <file> "<server pids>" <wrk arguments...>
+wrk_median() {
+  local file="$1"; shift
+  : > "$file"
+  for _ in $(seq "$RUNS"); do wrk_measure "$@" >> "$file"; done
+  echo "$(awk '{print $1}' "$file" | median) $(awk '{print $2}' "$file" | median) $(awk '{print $3}' "$file" | median) $(awk '{s += $5} END {print s + 0}' "$file")"
+}
+
+# --- the report: tables of rows, assembled at the end -----------------------------------------
+mkdir -p "$work/report"
+: > "$work/report/order"
+slug() { echo "$1" | tr -c 'A-Za-z0-9\n' '_'; }
+# section "Title" "| header | cells |" ["paragraph under the title"]
+section() {
+  local f; f="$work/report/$(slug "$1")"
+  [ -f "$f" ] && return 0
+  echo "$1" >> "$work/report/order"
+  {
+    echo "## $1"
+    echo
+    [ -n "${3:-}" ] && { echo "$3"; echo; }
+    echo "$2"
+    echo "$2" | sed 's/[^|]\+/---/g'
+  } > "$f"
+}
+# row "Title" "| cells |"
+row() {
+  local f; f="$work/report/$(slug "$1")"
+  [ -f "$f" ] || { echo "bench: row for unknown section '$1'" >&2; exit 1; }
+  echo "$2" >> "$f"
+}
+# The sections, in order, each followed by a blank line.
+report_tables() {
+  while IFS= read -r title; do
+    cat "$work/report/$(slug "$title")"
+    echo
+  done < "$work/report/order"
+}
