@@ -83,8 +83,20 @@ public final class MemberService {
    * Makes sure an admin named {@code username} exists at start-up. With a password: creates it,
    * or sets its password if it differs (an unchanged one changes nothing). Without one: creates
    * it with a generated password only when there is no member at all, and returns that password.
+   * Idempotent across nodes sharing a store and starting at once: a node that loses the race to
+   * create the admin takes the winner's (and returns no password).
    */
   public CompletionStage<Optional<String>> bootstrapAdmin(String username, String password) {
+    return ensureAdmin(username, password).exceptionallyCompose(e -> {
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof SessiondException.Conflict) {
+        return ensureAdmin(username, password);
+      }
+      return CompletableFuture.failedFuture(cause);
+    });
+  }
+
+  private CompletionStage<Optional<String>> ensureAdmin(String username, String password) {
     return store.findByUsername(username).thenCompose(existing -> {
       if (password != null) {
         if (existing.isEmpty()) {
@@ -94,6 +106,9 @@ public final class MemberService {
         return hasher.verify(password, m.passwordHash()).thenCompose(same -> same
             ? CompletableFuture.completedFuture(Optional.<String>empty())
             : setPassword(m.id(), password).thenApply(v -> Optional.<String>empty()));
+      }
+      if (existing.isPresent()) {
+        return CompletableFuture.completedFuture(Optional.<String>empty());
       }
       return store.count().thenCompose(count -> {
         if (count > 0) {

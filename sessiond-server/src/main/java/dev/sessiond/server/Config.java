@@ -19,7 +19,8 @@ public record Config(
     Duration wsHeartbeat,
     Duration wsReconnectGrace,
     String redisUri,
-    java.util.List<String> redisClusterUris) {
+    java.util.List<String> redisClusterUris,
+    int redisWaitReplicas) {
 
   public enum StoreKind { EMBEDDED, MEMORY, REDIS }
 }

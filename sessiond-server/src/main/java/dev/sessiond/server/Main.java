@@ -28,6 +28,7 @@ import dev.sessiond.store.redis.RedisConnection;
 import dev.sessiond.store.redis.RedisEventBridge;
 import dev.sessiond.store.redis.RedisMemberStore;
 import dev.sessiond.store.redis.RedisSessionStore;
+import dev.sessiond.store.redis.ReplicatedSessionStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -94,6 +95,16 @@ public final class Main {
           : RedisConnection.cluster(config.redisClusterUris());
       closers.add(redis);
       sessionStore = new RedisSessionStore(redis, clock);
+      if (config.redisWaitReplicas() > 0) {
+        if (redis.isCluster()) {
+          throw new IllegalArgumentException("--redis-wait-replicas works with --redis-uri (standalone or Sentinel), "
+              + "not with Redis Cluster");
+        }
+        RedisConnection changes = redis.another();
+        closers.add(0, changes);
+        sessionStore = new ReplicatedSessionStore(sessionStore, new RedisSessionStore(changes, clock), changes,
+            config.redisWaitReplicas());
+      }
       memberStore = new RedisMemberStore(redis);
     } else if (config.store() == Config.StoreKind.EMBEDDED) {
       EmbeddedStore embedded = EmbeddedStore.open(config.dataDir(), clock);
@@ -205,16 +216,9 @@ public final class Main {
     };
   }
 
-  /** Makes sure of the admin member; when another node sharing the store made it first, that is fine too. */
+  /** Makes sure of the admin member (idempotent: nodes sharing a store may start at the same moment). */
   private static java.util.Optional<String> bootstrap(MemberService members, Config config) {
-    try {
-      return members.bootstrapAdmin(config.adminUser(), config.adminPassword()).toCompletableFuture().join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof dev.sessiond.core.SessiondException.Conflict) {
-        return members.bootstrapAdmin(config.adminUser(), config.adminPassword()).toCompletableFuture().join();
-      }
-      throw e;
-    }
+    return members.bootstrapAdmin(config.adminUser(), config.adminPassword()).toCompletableFuture().join();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -62,6 +62,28 @@ public abstract class MemberStoreContract {
   }
 
   @Test
+  void racingCreatesOfOneUsernameHaveOneWinnerThatEveryLoserFindsAtOnce() {
+    List<Member> racers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      racers.add(member("dora"));
+    }
+    List<java.util.concurrent.CompletableFuture<Void>> runs = racers.stream()
+        .map(m -> store.create(m).toCompletableFuture()).toList();
+    int won = 0;
+    for (java.util.concurrent.CompletableFuture<Void> run : runs) {
+      try {
+        run.join();
+        won++;
+      } catch (CompletionException e) {
+        assertThat(e).hasCauseInstanceOf(SessiondException.Conflict.class);
+        assertThat(await(store.findByUsername("dora"))).isPresent();
+      }
+    }
+    assertThat(won).isEqualTo(1);
+    assertThat(await(store.count())).isEqualTo(1L);
+  }
+
+  @Test
   void profilesWithPluginsRoundTrip() {
     Profile p = new Profile("Cat", true, false, true, false, true, false, true, false, true,
         Map.of("nested", Map.of("list", List.of(1, "two", true))));

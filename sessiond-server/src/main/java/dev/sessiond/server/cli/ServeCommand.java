@@ -30,14 +30,21 @@ public final class ServeCommand implements Callable<Integer> {
   String store;
 
   @Option(names = "--redis-uri", defaultValue = "${SESSIOND_REDIS_URI:-redis://127.0.0.1:6379}",
-      description = "With --store redis: redis://[:password@]host:port[/db] or rediss://... [SESSIOND_REDIS_URI] "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "With --store redis: redis://[:password@]host:port[/db], rediss://..., or a master found "
+          + "through Sentinel: redis-sentinel://[:password@]host1:port1[,host2:port2...][/db]#<master-name> "
+          + "[SESSIOND_REDIS_URI] (default: ${DEFAULT-VALUE}).")
   String redisUri;
 
   @Option(names = "--redis-cluster-uri", defaultValue = "${SESSIOND_REDIS_CLUSTER_URI}", split = ",",
       description = "With --store redis: seed nodes of a Redis Cluster, comma-separated (redis://host:port,...); "
           + "used instead of --redis-uri [SESSIOND_REDIS_CLUSTER_URI].")
   java.util.List<String> redisClusterUris;
+
+  @Option(names = "--redis-wait-replicas", defaultValue = "${SESSIOND_REDIS_WAIT_REPLICAS:-0}",
+      description = "With --store redis: answer a creation or revocation only once this many replicas hold it "
+          + "(Redis WAIT, up to 1.5 s, else 503), so a failover loses no acknowledged change; 0 answers at once "
+          + "(not with --redis-cluster-uri) [SESSIOND_REDIS_WAIT_REPLICAS] (default: ${DEFAULT-VALUE}).")
+  int redisWaitReplicas;
 
   @Option(names = "--data-dir", defaultValue = "${SESSIOND_DATA_DIR:-./data}",
       description = "Directory of the embedded store [SESSIOND_DATA_DIR] (default: ${DEFAULT-VALUE}).")
@@ -113,6 +120,9 @@ public final class ServeCommand implements Callable<Integer> {
       case "deny" -> SessionPolicy.OnLimit.DENY;
       default -> throw new IllegalArgumentException("--on-session-limit must be evict-oldest or deny");
     };
+    if (redisWaitReplicas < 0) {
+      throw new IllegalArgumentException("--redis-wait-replicas must be 0 or more");
+    }
     Config.StoreKind kind = switch (store) {
       case "embedded" -> Config.StoreKind.EMBEDDED;
       case "memory" -> Config.StoreKind.MEMORY;
@@ -122,7 +132,8 @@ public final class ServeCommand implements Callable<Integer> {
     return new Config(host, port, kind, dataDir, adminUser, blankToNull(adminPassword), blankToNull(apiToken),
         new SessionPolicy(idleTimeout, maxLifetime, maxSessionsPerUser, onLimit), secureCookies, metricsPublic,
         wsHeartbeat, wsReconnectGrace, redisUri,
-        redisClusterUris == null ? java.util.List.of() : redisClusterUris.stream().filter(u -> !u.isBlank()).toList());
+        redisClusterUris == null ? java.util.List.of() : redisClusterUris.stream().filter(u -> !u.isBlank()).toList(),
+        redisWaitReplicas);
   }
 
   private static String blankToNull(String s) {

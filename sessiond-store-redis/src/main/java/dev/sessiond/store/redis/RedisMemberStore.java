@@ -16,8 +16,8 @@ import java.util.concurrent.CompletionStage;
  * Members in Redis. Keys:
  *
  * <pre>
- * sd:m:&lt;id&gt;          HASH  id username hash profile created      HSET (only if present, by script, for updates)
- * {sd}:musers        HASH  username -&gt; id: uniqueness            HSETNX
+ * sd:m:&lt;id&gt;          HASH  id username hash profile created      HSET first; by script (only if present) for updates
+ * {sd}:musers        HASH  username -&gt; id: uniqueness            HSETNX after the member's hash (DEL it when taken)
  * {sd}:mids          ZSET  id, score 0: pages in ID order         ZADD / ZRANGE offset
  * </pre>
  *
@@ -40,16 +40,20 @@ public final class RedisMemberStore implements MemberStore {
     return "sd:m:" + id;
   }
 
+  /**
+   * The member's hash first, then the username (HSETNX, the step that decides), then the ID
+   * index: whoever finds the username taken also finds the member it names, so that nodes
+   * racing to create the same member (an admin at start) all see the winner at once.
+   */
   @Override
   public CompletionStage<Void> create(Member m) {
-    return redis.run("create a member", c -> c.hsetnx(USERNAMES, m.username(), m.id())).thenCompose(fresh -> {
-      if (!fresh) {
-        throw new SessiondException.Conflict("username is taken");
-      }
-      return redis.run("create a member", c -> CompletableFuture.allOf(
-          c.hset(key(m.id()), Codec.fields(m)).toCompletableFuture(),
-          c.zadd(IDS, 0, m.id()).toCompletableFuture()));
-    });
+    return redis.run("create a member", c -> c.hset(key(m.id()), Codec.fields(m)))
+        .thenCompose(ignored -> redis.run("create a member", c -> c.hsetnx(USERNAMES, m.username(), m.id())))
+        .thenCompose(fresh -> fresh
+            ? redis.run("create a member", c -> c.zadd(IDS, 0, m.id())).<Void>thenApply(n -> null)
+            : redis.run("create a member", c -> c.del(key(m.id()))).<Void>thenApply(n -> {
+              throw new SessiondException.Conflict("username is taken");
+            }));
   }
 
   @Override

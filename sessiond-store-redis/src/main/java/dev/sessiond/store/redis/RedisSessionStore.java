@@ -380,7 +380,7 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public CompletionStage<Void> ping() {
-    return redis.run("ping", c -> c.ping()).thenApply(pong -> null);
+    return redis.ping();
   }
 
   @Override

@@ -8,6 +8,8 @@ final class SharedRedis {
 
   private static RedisConnection standalone;
   private static RedisConnection cluster;
+  private static RedisConnection primary;
+  private static RedisProcess replica;
 
   private SharedRedis() {}
 
@@ -27,6 +29,32 @@ final class SharedRedis {
       stopAtExit(cluster, nodes);
     }
     return cluster;
+  }
+
+  /** A master with one replica; the connection is the master's. */
+  static synchronized RedisConnection primary() throws Exception {
+    if (primary == null) {
+      RedisProcess master = RedisProcess.launch();
+      replica = RedisProcess.launch("--replicaof", "127.0.0.1", Integer.toString(master.port));
+      primary = RedisConnection.standalone(master.uri());
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (primary.run("wait", c -> c.waitForReplication(1, 100)).join() < 1) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the replica never caught up");
+        }
+      }
+      stopAtExit(primary, () -> {
+        replica.close();
+        master.close();
+      });
+    }
+    return primary;
+  }
+
+  /** The replica of {@link #primary()}. */
+  static synchronized RedisProcess replica() throws Exception {
+    primary();
+    return replica;
   }
 
   static void flush(RedisConnection connection) {

@@ -1,0 +1,116 @@
+package dev.sessiond.store.redis;
+
+import dev.sessiond.core.Profile;
+import dev.sessiond.core.Session;
+import dev.sessiond.core.store.SessionStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A Redis session store whose creations and revocations complete only once {@code replicas}
+ * replicas hold them (Redis {@code WAIT}), so that a failover to any of them keeps every
+ * acknowledged session and every acknowledged revocation. When they do not confirm in time the
+ * stage fails with {@code StoreUnavailable}: the change may or may not survive, and it is not
+ * reported as done.
+ *
+ * <p>Changes go through their own connection, and WAIT is issued on it after them: WAIT
+ * blocks the connection it is sent on, and covers that connection's writes, so verification on
+ * the other connection neither waits behind it nor stops when replicas lag. Everything else
+ * (verify, touch, lists, counts, purge, profile updates) goes to {@code reads}, unchanged.
+ * Thread-safe.
+ */
+public final class ReplicatedSessionStore implements SessionStore {
+
+  private final SessionStore reads;
+  private final SessionStore changes;
+  private final RedisConnection changesConnection;
+  private final int replicas;
+
+  /** {@code changes} must be a store on {@code changesConnection}, and that connection only its. */
+  public ReplicatedSessionStore(SessionStore reads, SessionStore changes, RedisConnection changesConnection, int replicas) {
+    if (replicas < 1) {
+      throw new IllegalArgumentException("replicas must be at least 1");
+    }
+    this.reads = reads;
+    this.changes = changes;
+    this.changesConnection = changesConnection;
+    this.replicas = replicas;
+  }
+
+  private <T> CompletionStage<T> replicated(String what, CompletionStage<T> change) {
+    return change.thenCompose(result -> changesConnection.awaitReplicas(what, replicas).thenApply(v -> result));
+  }
+
+  @Override
+  public CompletionStage<Void> create(Session session) {
+    return replicated("a new session", changes.create(session));
+  }
+
+  @Override
+  public CompletionStage<Integer> delete(String id) {
+    return replicated("a revocation", changes.delete(id));
+  }
+
+  @Override
+  public CompletionStage<Integer> deleteByUser(String userId) {
+    return replicated("a revocation", changes.deleteByUser(userId));
+  }
+
+  @Override
+  public CompletionStage<Integer> deleteAll() {
+    return replicated("a clear", changes.deleteAll());
+  }
+
+  @Override
+  public CompletionStage<Optional<Session>> findByTokenHash(String tokenHash) {
+    return reads.findByTokenHash(tokenHash);
+  }
+
+  @Override
+  public CompletionStage<Optional<Session>> findById(String id) {
+    return reads.findById(id);
+  }
+
+  @Override
+  public CompletionStage<Void> touch(Session touched) {
+    return reads.touch(touched);
+  }
+
+  @Override
+  public CompletionStage<List<Session>> list(String userId, String after, int limit) {
+    return reads.list(userId, after, limit);
+  }
+
+  @Override
+  public CompletionStage<List<String>> listUsers(String after, int limit) {
+    return reads.listUsers(after, limit);
+  }
+
+  @Override
+  public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
+    return reads.updateProfile(userId, profile);
+  }
+
+  @Override
+  public CompletionStage<Counts> counts() {
+    return reads.counts();
+  }
+
+  @Override
+  public CompletionStage<List<Expired>> purgeExpired() {
+    return reads.purgeExpired();
+  }
+
+  @Override
+  public CompletionStage<Void> ping() {
+    return reads.ping();
+  }
+
+  /** Closes the stores; the connections are their owner's to close. */
+  @Override
+  public void close() {
+    reads.close();
+    changes.close();
+  }
+}
