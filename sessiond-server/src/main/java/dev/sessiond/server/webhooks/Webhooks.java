@@ -1,0 +1,86 @@
+package dev.sessiond.server.webhooks;
+
+import dev.sessiond.core.events.EventLog;
+import dev.sessiond.core.webhooks.WebhookCursorStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every configured webhook URL's delivery on this node, driven by one scheduler thread: leases
+ * are renewed every {@link #RENEW} (a dead node's URLs are taken over within {@link #LEASE} of
+ * its last renewal), and each URL reads on when nudged by a local change or at the latest every
+ * {@link #POLL}. Closing it records each position and gives the leases up.
+ */
+public final class Webhooks implements AutoCloseable {
+
+  static final Duration LEASE = Duration.ofSeconds(10);
+  static final Duration RENEW = Duration.ofSeconds(3);
+  static final Duration POLL = Duration.ofMillis(500);
+  private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
+
+  private final ScheduledThreadPoolExecutor thread;
+  private final ExecutorService http;
+  private final List<WebhookDelivery> deliveries;
+
+  public Webhooks(List<WebhookTarget> targets, WebhookSigner signer, EventLog log, WebhookCursorStore cursors,
+      String node, Clock clock, MeterRegistry registry) {
+    this.thread = new ScheduledThreadPoolExecutor(1, daemon("sessiond-webhooks"));
+    thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.http = Executors.newCachedThreadPool(daemon("sessiond-webhooks-http"));
+    WebhookSender sender = new WebhookSender(signer, http);
+    WebhookMetrics metrics = new WebhookMetrics(registry);
+    this.deliveries = targets.stream()
+        .map(t -> new WebhookDelivery(t, node, log, cursors, sender, thread, clock, metrics)).toList();
+  }
+
+  /** Starts delivering; the stage completes once each URL's first lease attempt has been answered. */
+  public CompletableFuture<Void> start() {
+    CompletableFuture<Void> first = CompletableFuture.supplyAsync(() -> deliveries.stream()
+            .map(d -> d.renew(LEASE).toCompletableFuture()).toArray(CompletableFuture[]::new), thread)
+        .thenCompose(CompletableFuture::allOf);
+    thread.scheduleWithFixedDelay(() -> deliveries.forEach(d -> d.renew(LEASE)),
+        RENEW.toMillis(), RENEW.toMillis(), TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(() -> deliveries.forEach(WebhookDelivery::tick),
+        POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+    return first;
+  }
+
+  /** Something was written to the log: deliver it soon rather than at the next poll. */
+  public void nudge() {
+    try {
+      thread.execute(() -> deliveries.forEach(WebhookDelivery::nudge));
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      // closing
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      CompletableFuture.supplyAsync(() -> deliveries.stream().map(d -> d.close().toCompletableFuture())
+              .toArray(CompletableFuture[]::new), thread)
+          .thenCompose(CompletableFuture::allOf).get(3, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("webhooks: could not give the leases up in time: {}", e.toString());
+    }
+    thread.shutdownNow();
+    http.shutdownNow();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread t = new Thread(runnable, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,109 @@
+package dev.sessiond.server.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessiond.core.webhooks.InMemoryWebhookCursorStore;
+import dev.sessiond.core.webhooks.WebhookCursorStore;
+import dev.sessiond.server.WebhookReceiver;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Delivery alone, against a real receiver: order, retries, the durable position, one deliverer. */
+class WebhookDeliveryIT {
+
+  private final ListEventLog log = new ListEventLog();
+  private final WebhookCursorStore cursors = new InMemoryWebhookCursorStore(Clock.systemUTC());
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private WebhookReceiver receiver;
+
+  @BeforeEach
+  void startReceiver() throws Exception {
+    receiver = WebhookReceiver.start();
+  }
+
+  @AfterEach
+  void stopReceiver() {
+    receiver.close();
+  }
+
+  private Webhooks webhooks(String node) throws Exception {
+    Webhooks w = new Webhooks(List.of(WebhookTarget.parse(receiver.url())), new WebhookSigner(WebhookReceiver.SECRET),
+        log, cursors, node, Clock.systemUTC(), registry);
+    w.start().get(10, TimeUnit.SECONDS);
+    return w;
+  }
+
+  @Test
+  void aReceiverThatFailsForAWhileGetsEveryEventInOrderSignedOnceItRecovers() throws Exception {
+    receiver.failFor(Duration.ofMillis(2500));
+    for (int i = 0; i < 30; i++) {
+      log.append("user-" + i);
+    }
+    try (Webhooks w = webhooks("node-a")) {
+      receiver.await(r -> r.acceptedIds().size() == 30, Duration.ofSeconds(20));
+      for (int i = 0; i < 10; i++) {
+        log.append("later-" + i);
+        w.nudge();
+      }
+      receiver.await(r -> r.acceptedIds().size() == 40, Duration.ofSeconds(5));
+    }
+    assertThat(receiver.acceptedIds()).isEqualTo(log.ids());
+    assertThat(receiver.badSignatures()).isZero();
+    assertThat(receiver.attempts()).isGreaterThan(40);
+    assertThat(receiver.accepted().get(0).event().get("type").asText()).isEqualTo("session.created");
+    assertThat(receiver.accepted().get(0).event().get("user_id").asText()).isEqualTo("user-0");
+    assertThat(receiver.accepted().get(0).event().get("actor").get("type").asText()).isEqualTo("api_token");
+    String metrics = registry.scrape();
+    assertThat(metrics).contains("sessiond_webhook_deliveries_total{outcome=\"delivered\"} 40.0");
+    assertThat(metrics).containsPattern("sessiond_webhook_deliveries_total\\{outcome=\"rejected\"} [1-9]");
+    assertThat(metrics).contains("sessiond_webhook_delivery_lag_seconds_count 40");
+  }
+
+  @Test
+  void deliveryResumesFromTheDurablePositionWithoutStartingOver() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      log.append("first-" + i);
+    }
+    try (Webhooks w = webhooks("node-a")) {
+      w.nudge();
+      receiver.await(r -> r.acceptedIds().size() == 5, Duration.ofSeconds(10));
+    }
+    for (int i = 0; i < 5; i++) {
+      log.append("second-" + i);
+    }
+    try (Webhooks w = webhooks("node-b")) {
+      w.nudge();
+      receiver.await(r -> r.acceptedIds().size() == 10, Duration.ofSeconds(10));
+    }
+    assertThat(receiver.acceptedIds()).isEqualTo(log.ids());
+    assertThat(receiver.accepted()).hasSize(10);
+  }
+
+  @Test
+  void withTwoNodesOnOneStoreOneDeliversAndTheOtherTakesOverWhenItStops() throws Exception {
+    Webhooks a = webhooks("node-a");
+    try (Webhooks b = webhooks("node-b")) {
+      for (int i = 0; i < 20; i++) {
+        log.append("two-" + i);
+        a.nudge();
+        b.nudge();
+      }
+      receiver.await(r -> r.acceptedIds().size() == 20, Duration.ofSeconds(10));
+      a.close();
+      for (int i = 0; i < 20; i++) {
+        log.append("two-later-" + i);
+        b.nudge();
+      }
+      receiver.await(r -> r.acceptedIds().size() == 40, Duration.ofSeconds(15));
+    }
+    assertThat(receiver.acceptedIds()).isEqualTo(log.ids());
+    assertThat(receiver.accepted()).hasSize(40);
+  }
+}
