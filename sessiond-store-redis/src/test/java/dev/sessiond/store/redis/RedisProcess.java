@@ -81,6 +81,17 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
+  /** SIGKILL: no AOF rewrite, no goodbye to replicas, as in a crash or power loss. */
+  public synchronized void kill() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
   private static String binary;
 
   /** redis-server from PATH, else the one shipped in the com.github.codemonstur:embedded-redis jar. */
