@@ -243,6 +243,7 @@ function matchesFilter(s) {
 }
 
 function onFeed(msg) {
+  if (!msg.event.startsWith('session/')) return; // system/init, system/heartbeat
   const body = $('sessions-table').tBodies[0];
   const p = msg.payload || {};
   if (msg.event === 'session/created') {
@@ -287,6 +288,7 @@ function connectFeed() {
 
 function signedOut(message) {
   state.me = null;
+  clearTimeout(countsTimer);
   if (state.socket) {
     const s = state.socket;
     state.socket = null;

@@ -43,6 +43,19 @@ public final class MemberService {
     return store.findById(id).thenApply(m -> m.orElseThrow(MemberService::notFound));
   }
 
+  /**
+   * The member with this ID or, when there is none, the member holding the live session with
+   * this ID: neko's panel addresses a member by its session's ID (in neko they are the same).
+   * Both are random 24-hex IDs (64 random bits each): one never stands for the other in practice.
+   */
+  public CompletionStage<Member> getByIdOrSession(String id) {
+    return store.findById(id).thenCompose(found -> found.isPresent()
+        ? CompletableFuture.completedFuture(found.get())
+        : sessions.find(id).thenCompose(session -> session.isPresent()
+            ? get(session.get().userId())
+            : CompletableFuture.failedFuture(notFound())));
+  }
+
   public CompletionStage<Optional<Member>> findByUsername(String username) {
     return store.findByUsername(username);
   }

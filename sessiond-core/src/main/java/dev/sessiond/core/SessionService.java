@@ -81,7 +81,12 @@ public final class SessionService {
   }
 
   public CompletionStage<Session> get(String id) {
-    return store.findById(id).thenApply(found -> found.orElseThrow(() -> notFound()));
+    return find(id).thenApply(found -> found.orElseThrow(() -> notFound()));
+  }
+
+  /** The live session with this ID, if there is one. */
+  public CompletionStage<Optional<Session>> find(String id) {
+    return store.findById(id);
   }
 
   public CompletionStage<List<Session>> list(String userId, String after, int limit) {

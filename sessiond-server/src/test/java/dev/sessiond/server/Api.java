@@ -19,11 +19,21 @@ import java.time.Duration;
 final class Api {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client;
   final int port;
 
   Api(int port) {
+    this(port, null);
+  }
+
+  /** With {@code cookies}, the client keeps and sends cookies as a browser does. */
+  Api(int port, java.net.CookieHandler cookies) {
     this.port = port;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (cookies != null) {
+      b.cookieHandler(cookies);
+    }
+    this.client = b.build();
   }
 
   record Res(int status, String body, HttpHeaders headers) {

@@ -57,18 +57,58 @@ class MemberApiIT {
     assertThat(api.get("/api/members?limit=1&offset=0", "Authorization", auth).json().size()).isEqualTo(1);
 
     Api.Res one = api.get("/api/members/" + id, "Authorization", auth);
-    assertThat(one.json().at("/profile/plugins/x/1").asInt()).isEqualTo(2);
+    assertThat(one.json().at("/plugins/x/1").asInt()).as("the bare profile, as neko answers").isEqualTo(2);
+    assertThat(one.json().has("id")).isFalse();
 
     assertThat(api.post("/api/members/" + id, "{\"name\":\"Renamed\",\"can_watch\":false}", "Authorization", auth)
         .status()).isEqualTo(204);
     JsonNode updated = api.get("/api/members/" + id, "Authorization", auth).json();
-    assertThat(updated.at("/profile/name").asText()).isEqualTo("Renamed");
-    assertThat(updated.at("/profile/can_watch").asBoolean()).isFalse();
-    assertThat(updated.at("/profile/can_host").asBoolean()).as("unchanged properties stay").isFalse();
+    assertThat(updated.at("/name").asText()).isEqualTo("Renamed");
+    assertThat(updated.at("/can_watch").asBoolean()).isFalse();
+    assertThat(updated.at("/can_host").asBoolean()).as("unchanged properties stay").isFalse();
 
     assertThat(api.delete("/api/members/" + id, "Authorization", auth).status()).isEqualTo(204);
     assertThat(api.get("/api/members/" + id, "Authorization", auth).status()).isEqualTo(404);
     assertThat(api.delete("/api/members/" + id, "Authorization", auth).status()).isEqualTo(404);
+  }
+
+  @Test
+  void withoutALimitOrWithLimitZeroTheListIsEveryMemberAndALimitCutsIt() {
+    for (int i = 0; i < 12; i++) {
+      create("many-" + i, "pw-many");
+    }
+    long total = api.get("/api/stats", "Authorization", auth).json().get("members").asLong();
+    assertThat(total).isGreaterThanOrEqualTo(13);
+
+    assertThat(api.get("/api/members", "Authorization", auth).json().size()).isEqualTo((int) total);
+    assertThat(api.get("/api/members?limit=0&offset=0", "Authorization", auth).json().size()).isEqualTo((int) total);
+    assertThat(api.get("/api/members?limit=10&offset=0", "Authorization", auth).json().size()).isEqualTo(10);
+    assertThat(api.get("/api/members?limit=0&offset=3", "Authorization", auth).json().size()).isEqualTo((int) total - 3);
+    assertThat(api.get("/api/members?offset=" + total, "Authorization", auth).body()).isEqualTo("[]");
+    assertThat(api.get("/api/members?limit=-1", "Authorization", auth).status()).isEqualTo(400);
+    assertThat(api.get("/api/members?limit=0", "Authorization", bearer("not-a-token")).status()).isEqualTo(401);
+  }
+
+  @Test
+  void aMemberIsAlsoAddressedByTheIdOfOneOfItsLiveSessions() {
+    String id = create("by-session", "pw-by-session").get("id").asText();
+    String token = api.login("by-session", "pw-by-session");
+    String sessionId = api.get("/api/whoami", "Authorization", bearer(token)).json().get("id").asText();
+    String other = api.createSession("not-a-member").get("id").asText();
+
+    assertThat(api.get("/api/members/" + sessionId, "Authorization", auth).json().get("name").asText())
+        .isEqualTo("by-session");
+    assertThat(api.post("/api/members/" + sessionId, "{\"can_host\":false}", "Authorization", auth).status())
+        .isEqualTo(204);
+    assertThat(api.get("/api/members/" + id, "Authorization", auth).json().get("can_host").asBoolean()).isFalse();
+    assertThat(api.get("/api/members/" + other, "Authorization", auth).status())
+        .as("a session of a user who is no member names no member").isEqualTo(404);
+
+    assertThat(api.delete("/api/members/" + sessionId, "Authorization", auth).status()).isEqualTo(204);
+    assertThat(api.get("/api/members/" + id, "Authorization", auth).status()).isEqualTo(404);
+    assertThat(api.get("/api/whoami", "Authorization", bearer(token)).status()).isEqualTo(401);
+    assertThat(api.delete("/api/members/" + sessionId, "Authorization", auth).status())
+        .as("the session ended with its member").isEqualTo(404);
   }
 
   @Test

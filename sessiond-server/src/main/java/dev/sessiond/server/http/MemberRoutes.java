@@ -4,16 +4,24 @@ import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
+import dev.sessiond.core.Member;
 import dev.sessiond.core.MemberService;
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.SessiondException;
 import dev.sessiond.server.wire.ProfileBody;
 import dev.sessiond.server.wire.Requests;
 import dev.sessiond.server.wire.Responses.MemberData;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
-/** neko's members API: who may log in, with what profile. Admin only. */
+/**
+ * neko's members API: who may log in, with what profile. Admin only. As in neko, the list
+ * without a limit (or with limit 0) is every member, streamed; a member is also addressed by
+ * the ID of one of its live sessions, as neko's panel does from a session row.
+ */
 public final class MemberRoutes {
 
+  private static final int PAGE = 1000;
   private final MemberService members;
 
   public MemberRoutes(MemberService members) {
@@ -21,10 +29,25 @@ public final class MemberRoutes {
   }
 
   public void mount(HttpApi api, Endpoints e) {
-    api.route(GET, "/api/members", e.admin(200, (ctx, caller) -> {
-      int limit = intParam(ctx.request().getParam("limit"), Paging.MAX_LIMIT, 1, Paging.MAX_LIMIT, "limit");
-      int offset = intParam(ctx.request().getParam("offset"), 0, 0, Integer.MAX_VALUE, "offset");
-      return members.list(offset, limit).thenApply(list -> list.stream().map(MemberData::of).toList());
+    api.route(GET, "/api/members", ctx -> Endpoints.onLoop(ctx, e.adminOf(ctx.request()), (caller, error) -> {
+      if (error != null) {
+        Errors.send(ctx, error);
+        return;
+      }
+      long wanted;
+      long offset;
+      try {
+        int limit = intParam(ctx.request().getParam("limit"), "limit");
+        wanted = limit == 0 ? Long.MAX_VALUE : limit;
+        offset = intParam(ctx.request().getParam("offset"), "offset");
+      } catch (SessiondException.Invalid invalid) {
+        Errors.send(ctx, invalid);
+        return;
+      }
+      JsonArrayStream.<MemberData>send(ctx, PAGE, (sent, last) -> sent >= wanted
+          ? CompletableFuture.completedFuture(List.of())
+          : members.list((int) Math.min(Integer.MAX_VALUE, offset + sent), (int) Math.min(PAGE, wanted - sent))
+              .thenApply(page -> page.stream().map(MemberData::of).toList()));
     }));
     api.route(POST, "/api/members", e.admin(200, (ctx, caller) -> {
       Requests.CreateMember body = Json.body(ctx, Requests.CreateMember.class);
@@ -32,30 +55,35 @@ public final class MemberRoutes {
       return members.create(body.username(), body.password(), ProfileBody.over(body.profile(), base))
           .thenApply(MemberData::of);
     }));
+    // neko answers the bare MemberProfile here, and its panel reads the flags at the top level.
     api.route(GET, "/api/members/:id", e.admin(200, (ctx, caller) ->
-        members.get(ctx.pathParam("id")).thenApply(MemberData::of)));
+        members.getByIdOrSession(ctx.pathParam("id")).thenApply(Member::profile)));
     api.route(POST, "/api/members/:id", e.admin(204, (ctx, caller) -> {
       ProfileBody body = Json.body(ctx, ProfileBody.class);
-      String id = ctx.pathParam("id");
-      return members.get(id).thenCompose(m -> members.updateProfile(id, body.over(m.profile())));
+      return members.getByIdOrSession(ctx.pathParam("id"))
+          .thenCompose(m -> members.updateProfile(m.id(), body.over(m.profile())));
     }));
-    api.route(DELETE, "/api/members/:id", e.admin(204, (ctx, caller) -> members.delete(ctx.pathParam("id"))));
-    api.route(POST, "/api/members/:id/password", e.admin(204, (ctx, caller) ->
-        members.setPassword(ctx.pathParam("id"), Json.body(ctx, Requests.Password.class).password())));
+    api.route(DELETE, "/api/members/:id", e.admin(204, (ctx, caller) ->
+        members.getByIdOrSession(ctx.pathParam("id")).thenCompose(m -> members.delete(m.id()))));
+    api.route(POST, "/api/members/:id/password", e.admin(204, (ctx, caller) -> {
+      String password = Json.body(ctx, Requests.Password.class).password();
+      return members.getByIdOrSession(ctx.pathParam("id")).thenCompose(m -> members.setPassword(m.id(), password));
+    }));
   }
 
-  private static int intParam(String value, int fallback, int min, int max, String name) {
+  /** A whole number of 0 or more; absent is 0 (for limit: no limit, as in neko). */
+  private static int intParam(String value, String name) {
     if (value == null) {
-      return fallback;
+      return 0;
     }
     try {
       int n = Integer.parseInt(value);
-      if (n >= min && n <= max) {
+      if (n >= 0) {
         return n;
       }
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw new SessiondException.Invalid(name + " must be a whole number from " + min + " to " + max);
+    throw new SessiondException.Invalid(name + " must be a whole number of 0 or more");
   }
 }
