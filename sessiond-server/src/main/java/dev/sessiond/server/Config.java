@@ -20,7 +20,21 @@ public record Config(
     Duration wsReconnectGrace,
     String redisUri,
     java.util.List<String> redisClusterUris,
-    int redisWaitReplicas) {
+    int redisWaitReplicas,
+    ForwardAuth forwardAuth) {
 
   public enum StoreKind { EMBEDDED, MEMORY, REDIS }
+
+  /**
+   * The login page and forward auth: where browsers reach sessiond ({@code publicUrl}, may be
+   * null), the cookie's Domain (null: host-only) and the hosts a login may send the browser back to.
+   */
+  public record ForwardAuth(String publicUrl, String cookieDomain, java.util.List<String> redirectDomains) {
+    public static final ForwardAuth NONE = new ForwardAuth(null, null, java.util.List.of());
+  }
+
+  public Config withForwardAuth(ForwardAuth value) {
+    return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
+        metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, value);
+  }
 }

@@ -17,6 +17,10 @@ import dev.sessiond.server.http.Endpoints;
 import dev.sessiond.server.http.HttpApi;
 import dev.sessiond.server.http.MemberRoutes;
 import dev.sessiond.server.http.SeedRoutes;
+import dev.sessiond.server.forwardauth.ForwardAuthRoutes;
+import dev.sessiond.server.forwardauth.LoginPage;
+import dev.sessiond.server.forwardauth.RedirectPolicy;
+import dev.sessiond.server.http.SessionCookie;
 import dev.sessiond.server.http.SessionRoutes;
 import dev.sessiond.server.http.SessionViews;
 import dev.sessiond.server.http.SystemRoutes;
@@ -163,11 +167,15 @@ public final class Main {
         live::connectedSessions, live::connectedAdmins, sessionStore::ping).mount(api, endpoints);
     WebSocketRoute webSockets = new WebSocketRoute(auth, live, sessions);
     webSockets.mount(api);
-    new CurrentSessionRoutes(login, sessions, views, config.secureCookies()).mount(api, endpoints);
+    SessionCookie cookie = new SessionCookie(config.secureCookies(), config.forwardAuth().cookieDomain());
+    new CurrentSessionRoutes(login, sessions, views, cookie).mount(api, endpoints);
     new SessionRoutes(sessions, views).mount(api, endpoints);
     new SeedRoutes(sessions).mount(api, endpoints);
     new MemberRoutes(members).mount(api, endpoints);
     new AdminConsole().mount(api);
+    RedirectPolicy redirects = new RedirectPolicy(config.forwardAuth().redirectDomains(), config.forwardAuth().publicUrl());
+    new ForwardAuthRoutes(sessions, redirects).mount(api);
+    new LoginPage(login, sessions, cookie, redirects).mount(api);
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
         .setCompressionSupported(false).setMaxInitialLineLength(8192)

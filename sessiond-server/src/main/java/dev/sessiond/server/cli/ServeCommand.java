@@ -3,6 +3,7 @@ package dev.sessiond.server.cli;
 import dev.sessiond.core.SessionPolicy;
 import dev.sessiond.server.Config;
 import dev.sessiond.server.Main;
+import dev.sessiond.server.forwardauth.RedirectPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -102,6 +103,22 @@ public final class ServeCommand implements Callable<Integer> {
           + "flap [SESSIOND_WS_RECONNECT_GRACE] (default: ${DEFAULT-VALUE}).")
   Duration wsReconnectGrace;
 
+  @Option(names = "--public-url", defaultValue = "${SESSIOND_PUBLIC_URL}",
+      description = "Where browsers reach sessiond (https://auth.example.com): forward auth sends them to its "
+          + "/login [SESSIOND_PUBLIC_URL].")
+  String publicUrl;
+
+  @Option(names = "--cookie-domain", defaultValue = "${SESSIOND_COOKIE_DOMAIN}",
+      description = "Domain of the session cookie (example.com), so that one login covers app.example.com when "
+          + "sessiond is auth.example.com; default host-only [SESSIOND_COOKIE_DOMAIN].")
+  String cookieDomain;
+
+  @Option(names = "--redirect-domains", defaultValue = "${SESSIOND_REDIRECT_DOMAINS}", split = ",",
+      description = "Hosts the login page may send the browser back to (rd), comma-separated: app.example.com "
+          + "exactly, .example.com for it and every host under it; default: the cookie domain and every host "
+          + "under it, plus the host of --public-url [SESSIOND_REDIRECT_DOMAINS].")
+  java.util.List<String> redirectDomains;
+
   @Override
   public Integer call() throws Exception {
     Main.Running running = Main.start(toConfig());
@@ -133,7 +150,17 @@ public final class ServeCommand implements Callable<Integer> {
         new SessionPolicy(idleTimeout, maxLifetime, maxSessionsPerUser, onLimit), secureCookies, metricsPublic,
         wsHeartbeat, wsReconnectGrace, redisUri,
         redisClusterUris == null ? java.util.List.of() : redisClusterUris.stream().filter(u -> !u.isBlank()).toList(),
-        redisWaitReplicas);
+        redisWaitReplicas, forwardAuth());
+  }
+
+  private Config.ForwardAuth forwardAuth() {
+    String domain = blankToNull(cookieDomain);
+    java.util.List<String> domains = redirectDomains == null ? java.util.List.of()
+        : redirectDomains.stream().map(String::trim).filter(d -> !d.isEmpty()).toList();
+    if (domains.isEmpty() && domain != null) {
+      domains = java.util.List.of(domain.startsWith(".") ? domain : "." + domain);
+    }
+    return new Config.ForwardAuth(RedirectPolicy.validatePublicUrl(blankToNull(publicUrl)), domain, domains);
   }
 
   private static String blankToNull(String s) {

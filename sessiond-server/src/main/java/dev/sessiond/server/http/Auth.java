@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  * Finds the caller of a request. The token comes from {@code Authorization: Bearer}, else
  * {@code ?token=}, else the session cookie; a malformed or unknown one is refused, never
  * passed over for the next source. Cookie-authenticated unsafe requests from another origin
- * are refused (CSRF), on top of the cookie's SameSite=Strict.
+ * are refused (CSRF), on top of the cookie's SameSite=Lax.
  */
 public final class Auth {
 

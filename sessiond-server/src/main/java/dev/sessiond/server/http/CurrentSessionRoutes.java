@@ -8,8 +8,6 @@ import dev.sessiond.core.SessionEvent.Reason;
 import dev.sessiond.core.SessionService;
 import dev.sessiond.core.SessiondException;
 import dev.sessiond.server.wire.Requests;
-import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,13 +23,13 @@ public final class CurrentSessionRoutes {
   private final LoginService login;
   private final SessionService sessions;
   private final SessionViews views;
-  private final boolean secureCookies;
+  private final SessionCookie cookie;
 
-  public CurrentSessionRoutes(LoginService login, SessionService sessions, SessionViews views, boolean secureCookies) {
+  public CurrentSessionRoutes(LoginService login, SessionService sessions, SessionViews views, SessionCookie cookie) {
     this.login = login;
     this.sessions = sessions;
     this.views = views;
-    this.secureCookies = secureCookies;
+    this.cookie = cookie;
   }
 
   public void mount(HttpApi api, Endpoints e) {
@@ -40,7 +38,7 @@ public final class CurrentSessionRoutes {
       requireSession(caller);
       return sessions.revoke(caller.session().id(), Reason.LOGOUT).thenRun(() -> {
         LOG.info("logout session={} user={}", caller.session().id(), caller.session().userId());
-        ctx.response().addCookie(cookie("", Duration.ZERO));
+        ctx.response().addCookie(cookie.clear());
       });
     }));
     api.route(GET, "/api/whoami", e.session(200, (ctx, caller) -> {
@@ -66,27 +64,18 @@ public final class CurrentSessionRoutes {
         })
         .thenApply(issued -> {
           Duration life = Duration.between(Instant.now(), issued.session().deadline());
-          ctx.response().addCookie(cookie(issued.token(), life));
+          ctx.response().addCookie(cookie.issue(issued.token(), life));
           return views.of(issued.session()).withToken(issued.token());
         });
   }
 
-  private Cookie cookie(String value, Duration maxAge) {
-    return Cookie.cookie(Auth.COOKIE, value)
-        .setPath("/")
-        .setHttpOnly(true)
-        .setSameSite(CookieSameSite.STRICT)
-        .setSecure(secureCookies)
-        .setMaxAge(Math.max(0, maxAge.toSeconds()));
-  }
-
-  static void requireSession(Caller caller) {
+  public static void requireSession(Caller caller) {
     if (caller.isApiToken()) {
       throw new SessiondException.Forbidden("the API token has no session of its own");
     }
   }
 
-  static String truncate(String userAgent) {
+  public static String truncate(String userAgent) {
     if (userAgent == null) {
       return "";
     }

@@ -53,6 +53,15 @@ public final class HttpApi {
     });
   }
 
+  /** A route answering every method (forward auth: proxies call it with the method of the request they guard). */
+  public void routeAnyMethod(String path, Handler<RoutingContext> handler) {
+    RouteTimers timers = new RouteTimers("ANY", path);
+    router.route(path).handler(ctx -> {
+      ctx.put(ROUTE_KEY, timers);
+      handler.handle(ctx);
+    });
+  }
+
   /** The timers of one route, by status, made once: nothing is looked up by name per request. */
   private final class RouteTimers {
     private final String method;
