@@ -7,7 +7,9 @@ import dev.sessiond.core.MemberService;
 import dev.sessiond.core.SessionService;
 import dev.sessiond.core.store.InMemoryMemberStore;
 import dev.sessiond.core.store.InMemorySessionStore;
+import dev.sessiond.core.store.InMemoryPresenceStore;
 import dev.sessiond.core.store.MemberStore;
+import dev.sessiond.core.store.PresenceStore;
 import dev.sessiond.core.store.SessionStore;
 import dev.sessiond.server.cli.ServeCommand;
 import dev.sessiond.server.http.AdminConsole;
@@ -31,6 +33,7 @@ import dev.sessiond.store.embedded.EmbeddedStore;
 import dev.sessiond.store.redis.RedisConnection;
 import dev.sessiond.store.redis.RedisEventBridge;
 import dev.sessiond.store.redis.RedisMemberStore;
+import dev.sessiond.store.redis.RedisPresenceStore;
 import dev.sessiond.store.redis.RedisSessionStore;
 import dev.sessiond.store.redis.ReplicatedSessionStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -92,6 +95,7 @@ public final class Main {
     List<AutoCloseable> closers = new ArrayList<>();
     SessionStore sessionStore;
     MemberStore memberStore;
+    PresenceStore presence = new InMemoryPresenceStore(clock);
     RedisConnection redis = null;
     if (config.store() == Config.StoreKind.REDIS) {
       redis = config.redisClusterUris().isEmpty()
@@ -110,6 +114,7 @@ public final class Main {
             config.redisWaitReplicas());
       }
       memberStore = new RedisMemberStore(redis);
+      presence = new RedisPresenceStore(redis, clock);
     } else if (config.store() == Config.StoreKind.EMBEDDED) {
       EmbeddedStore embedded = EmbeddedStore.open(config.dataDir(), clock);
       closers.add(embedded);
@@ -146,7 +151,9 @@ public final class Main {
     Vertx vertx = Vertx.vertx(new VertxOptions());
     closers.add(0, () -> vertx.close().await(10, TimeUnit.SECONDS));
     String node = Tokens.newId();
-    LiveConnections live = new LiveConnections(vertx, clock, config.wsReconnectGrace(), node, events::publish);
+    // A node's connection states count for two heartbeats after its last refresh, like a silent socket.
+    LiveConnections live = new LiveConnections(vertx, clock, config.wsReconnectGrace(), node, events::publish,
+        presence, config.wsHeartbeat().multipliedBy(2));
     if (redis != null) {
       RedisEventBridge bridge = new RedisEventBridge(redis, node);
       events.subscribe(bridge);
@@ -193,6 +200,7 @@ public final class Main {
     }
 
     vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> webSockets.heartbeat(config.wsHeartbeat()));
+    vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> live.syncPresence());
     Duration purgeEvery = config.wsHeartbeat().compareTo(PURGE_EVERY) < 0 ? config.wsHeartbeat() : PURGE_EVERY;
     vertx.setPeriodic(purgeEvery.toMillis(), id -> {
       sessions.purgeExpired();

@@ -2,7 +2,9 @@ package dev.sessiond.server.ws;
 
 import dev.sessiond.core.Session;
 import dev.sessiond.core.SessionEvent;
+import dev.sessiond.core.SessionEvent.ConnectionsChanged;
 import dev.sessiond.core.SessionEvent.Reason;
+import dev.sessiond.core.store.PresenceStore;
 import dev.sessiond.server.http.Json;
 import dev.sessiond.server.http.SessionViews;
 import dev.sessiond.server.wire.Frames;
@@ -20,7 +22,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The open WebSocket connections of this node and the connection state of each session:
@@ -31,11 +36,16 @@ import java.util.function.Consumer;
  */
 public final class LiveConnections implements Consumer<SessionEvent> {
 
+  private static final Logger LOG = LoggerFactory.getLogger(LiveConnections.class);
   private final Vertx vertx;
   private final Clock clock;
   private final Duration grace;
   private final String node;
   private final Consumer<SessionEvent> publish;
+  private final PresenceStore presence;
+  private final Duration presenceTtl;
+  /** Remote states heard while a presence sync reads the store: newer than what it reads, so they win. */
+  private volatile Set<String> heardDuringSync;
   private final ConcurrentHashMap<String, Live> bySession = new ConcurrentHashMap<>();
   /** What other nodes told us about their connections: session ID -> node -> state. */
   private final ConcurrentHashMap<String, Map<String, SessionEvent.ConnectionsChanged>> remote = new ConcurrentHashMap<>();
@@ -60,13 +70,20 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     }
   }
 
-  /** {@code node} names this process; {@code publish} tells everyone (other nodes too) of local changes. */
-  public LiveConnections(Vertx vertx, Clock clock, Duration grace, String node, Consumer<SessionEvent> publish) {
+  /**
+   * {@code node} names this process; {@code publish} tells everyone (other nodes too) of local
+   * changes; {@code presence} keeps this node's states where other nodes read them, counting for
+   * {@code presenceTtl} after each refresh ({@link #syncPresence}).
+   */
+  public LiveConnections(Vertx vertx, Clock clock, Duration grace, String node, Consumer<SessionEvent> publish,
+      PresenceStore presence, Duration presenceTtl) {
     this.vertx = vertx;
     this.clock = clock;
     this.grace = grace;
     this.node = node;
     this.publish = publish;
+    this.presence = presence;
+    this.presenceTtl = presenceTtl;
   }
 
   /** Set once at wiring: how SessionData is built for the admin feed. */
@@ -186,8 +203,13 @@ public final class LiveConnections implements Consumer<SessionEvent> {
   }
 
   private void publishState(String sessionId, String userId, SessionState local) {
-    publish.accept(new SessionEvent.ConnectionsChanged(sessionId, userId, node, local.connections(),
-        local.isConnected(), local.connectedSince(), local.notConnectedSince()));
+    ConnectionsChanged state = new ConnectionsChanged(sessionId, userId, node, local.connections(),
+        local.isConnected(), local.connectedSince(), local.notConnectedSince());
+    presence.put(state, presenceTtl).exceptionally(e -> {
+      LOG.debug("could not share the connection state of session {}: {}", sessionId, e.getMessage());
+      return null;
+    });
+    publish.accept(state);
     feed("session/state", new Frames.State(sessionId, userId, stateOf(sessionId)));
   }
 
@@ -195,6 +217,10 @@ public final class LiveConnections implements Consumer<SessionEvent> {
   public void accept(SessionEvent event) {
     if (event instanceof SessionEvent.ConnectionsChanged other) {
       if (!other.node().equals(node)) {
+        Set<String> heard = heardDuringSync;
+        if (heard != null) {
+          heard.add(other.sessionId() + " " + other.node());
+        }
         remote.computeIfAbsent(other.sessionId(), id -> new ConcurrentHashMap<>()).put(other.node(), other);
         feed("session/state", new Frames.State(other.sessionId(), other.userId(), stateOf(other.sessionId())));
       }
@@ -300,6 +326,9 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     if (live == null) {
       return;
     }
+    if (sessionGone) {
+      presence.remove(node, sessionId).exceptionally(e -> null);   // and it expires with the node's key anyway
+    }
     List<Connection> targets;
     synchronized (live) {
       targets = new ArrayList<>(live.connections);
@@ -310,6 +339,49 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     for (Connection c : targets) {
       c.close(CloseCodes.of(reason), CloseCodes.message(reason));
     }
+  }
+
+  /**
+   * Keeps this node's states counting for another ttl, then takes every other node's from the
+   * presence store: what a node said but the store no longer holds (the node died and its ttl
+   * ran out, or a message was lost) stops counting, as not connected since now. Runs at each
+   * heartbeat, so a node that dies stops counting within the ttl plus one heartbeat.
+   */
+  public CompletionStage<Void> syncPresence() {
+    Set<String> heard = ConcurrentHashMap.newKeySet();
+    heardDuringSync = heard;
+    return presence.refresh(node, presenceTtl).thenCompose(v -> presence.live()).thenAccept(states -> {
+      heardDuringSync = null;
+      Map<String, Map<String, ConnectionsChanged>> fresh = new java.util.HashMap<>();
+      for (ConnectionsChanged s : states) {
+        if (!s.node().equals(node)) {
+          fresh.computeIfAbsent(s.sessionId(), id -> new java.util.HashMap<>()).put(s.node(), s);
+        }
+      }
+      Map<String, String> changed = new java.util.HashMap<>();
+      Instant now = clock.instant();
+      for (Map.Entry<String, Map<String, ConnectionsChanged>> e : remote.entrySet()) {
+        for (ConnectionsChanged known : List.copyOf(e.getValue().values())) {
+          boolean gone = !fresh.getOrDefault(e.getKey(), Map.of()).containsKey(known.node());
+          if (gone && known.connected() && !heard.contains(e.getKey() + " " + known.node())) {
+            e.getValue().put(known.node(), new ConnectionsChanged(known.sessionId(), known.userId(), known.node(), 0,
+                false, known.connectedSince(), now));
+            changed.put(known.sessionId(), known.userId());
+          }
+        }
+      }
+      fresh.forEach((sessionId, byNode) -> byNode.forEach((other, s) -> {
+        if (!heard.contains(sessionId + " " + other)
+            && !s.equals(remote.computeIfAbsent(sessionId, id -> new ConcurrentHashMap<>()).put(other, s))) {
+          changed.put(sessionId, s.userId());
+        }
+      }));
+      changed.forEach((sessionId, userId) -> feed("session/state", new Frames.State(sessionId, userId, stateOf(sessionId))));
+    }).exceptionally(e -> {
+      heardDuringSync = null;
+      LOG.debug("could not read other nodes' connection states: {}", e.getMessage());
+      return null;
+    });
   }
 
   private void feed(String event, Object payload) {
