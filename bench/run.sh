@@ -268,6 +268,10 @@ row "$REDIS" "| Redis memory per session (INFO used_memory over $SESSIONS sessio
 row "$REDIS" "| POST /sessions/clear of $SESSIONS sessions on Redis | $redis_clear_ms ms, $redis_clear_answer | fast, exact |"
 row "$REDIS" "| cross-node disconnect: call on node A to the close on a socket held by node B | p50 $(field "$cross" p50_ms) ms, p99 $(field "$cross" p99_ms) ms | reported |"
 
+# --- a Sentinel failover: how long a node answers 503 (bench/failover.sh) ------------------------
+# shellcheck source=bench/failover.sh
+. "$here/failover.sh"
+
 # --- the report --------------------------------------------------------------------------------
 {
   cat <<MD
