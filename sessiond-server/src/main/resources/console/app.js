@@ -3,7 +3,8 @@
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50;
-const SIGNED_OUT = new Set([4002, 4003, 4004, 4005, 4006, 4007, 4008]);
+const SIGNED_OUT = new Set([4002, 4003, 4004, 4005, 4006, 4007, 4008, 4010]);
+const SIGNED_OUT_ELSEWHERE = 4010;
 const state = { me: null, view: 'sessions', cursor: null, next: null, socket: null, retry: 500 };
 
 async function api(method, path, body) {
@@ -30,7 +31,7 @@ function say(message, error = false) {
 }
 
 function show(...ids) {
-  for (const id of ['login', 'denied', 'sessions', 'users', 'members']) $(id).hidden = !ids.includes(id);
+  for (const id of ['login', 'devices', 'sessions', 'users', 'members']) $(id).hidden = !ids.includes(id);
 }
 
 // Today's times as hh:mm:ss, other days with the date; the full ISO time is in the cell's title.
@@ -38,16 +39,6 @@ function time(iso) {
   if (!iso) return '–';
   const d = new Date(iso);
   return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
-}
-
-// A readable "Browser on OS" from a User-Agent string.
-export function client(ua) {
-  if (!ua) return 'unknown';
-  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome'
-    : /Safari\//.test(ua) ? 'Safari' : /curl\//.test(ua) ? 'curl' : ua.split(/[ /]/)[0];
-  const os = /Windows/.test(ua) ? 'Windows' : /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS'
-    : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : '';
-  return os ? `${browser} on ${os}` : browser;
 }
 
 function cell(tr, label, text, cls) {
@@ -91,7 +82,7 @@ function sessionRow(s) {
   cell(tr, 'Last seen', time(s.last_seen_at)).title = s.last_seen_at;
   cell(tr, 'Expires', time(s.expires_at)).title = s.expires_at;
   cell(tr, 'IP', s.ip || '–');
-  cell(tr, 'Client', client(s.user_agent));
+  cell(tr, 'Client', s.client || 'unknown client').title = s.user_agent || '';
   cell(tr, 'State', '', 'state');
   cell(tr, 'Conns', '', 'conns');
   const actions = document.createElement('div');
@@ -220,6 +211,84 @@ async function loadMembers() {
   }
 }
 
+// ---- your devices -----------------------------------------------------------------------------
+
+function onlineCell(tr, st) {
+  const wrap = document.createElement('span');
+  const dot = document.createElement('span');
+  dot.className = 'dot' + (st.is_connected ? ' on' : '');
+  dot.setAttribute('aria-hidden', 'true');
+  wrap.append(dot, st.is_connected ? 'online' : 'offline');
+  tr.querySelector('.online').replaceChildren(wrap);
+  tr.dataset.connected = st.is_connected ? 'yes' : 'no';
+}
+
+function deviceRow(s) {
+  const tr = document.createElement('tr');
+  tr.dataset.id = s.id;
+  const current = s.id === state.me.id;
+  if (current) tr.className = 'current';
+  const name = document.createElement('span');
+  name.textContent = s.client || 'unknown client';
+  name.title = s.user_agent || '';
+  const what = document.createElement('span');
+  what.append(name);
+  if (current) {
+    const badge = document.createElement('strong');
+    badge.className = 'badge';
+    badge.textContent = 'this device';
+    what.append(' ', badge);
+  }
+  cell(tr, 'Client', what);
+  cell(tr, 'IP', s.ip || '–');
+  cell(tr, 'Last active', time(s.last_seen_at)).title = s.last_seen_at;
+  cell(tr, 'Signed in', time(s.created_at)).title = s.created_at;
+  cell(tr, 'Online', '', 'online');
+  const out = button('Sign out', () => signOutDevice(s, current), 'danger');
+  out.setAttribute('aria-label', current ? 'Sign out this device' : `Sign out device ${s.id}`);
+  cell(tr, 'Actions', out);
+  onlineCell(tr, s.state || {});
+  return tr;
+}
+
+async function loadDevices() {
+  try {
+    const { data } = await api('GET', '/api/me/sessions');
+    data.sort((a, b) => (b.current - a.current) || (b.last_seen_at || '').localeCompare(a.last_seen_at || ''));
+    $('devices-table').tBodies[0].replaceChildren(...data.map(deviceRow));
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
+async function signOutDevice(s, current) {
+  try {
+    await api('DELETE', `/api/me/sessions/${encodeURIComponent(s.id)}`);
+    if (current) {
+      signedOut('Signed out.');
+      return;
+    }
+    $('devices-table').querySelector(`tr[data-id="${CSS.escape(s.id)}"]`)?.remove();
+    say(`Signed out ${s.client || 'that device'}.`);
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
+function onDevicesFeed(msg) {
+  const body = $('devices-table').tBodies[0];
+  const p = msg.payload || {};
+  if (!state.me || (p.user_id !== undefined && p.user_id !== state.me.user_id)) return;
+  if (msg.event === 'session/created') {
+    if (!body.querySelector(`tr[data-id="${CSS.escape(p.id)}"]`)) body.append(deviceRow(p));
+  } else if (msg.event === 'session/deleted') {
+    for (const tr of [...body.rows]) if (!p.id || tr.dataset.id === p.id) tr.remove();
+  } else if (msg.event === 'session/state') {
+    const tr = body.querySelector(`tr[data-id="${CSS.escape(p.id)}"]`);
+    if (tr) onlineCell(tr, p.state);
+  }
+}
+
 // ---- live feed and counts ---------------------------------------------------------------------
 
 let countsTimer = null;
@@ -244,6 +313,8 @@ function matchesFilter(s) {
 
 function onFeed(msg) {
   if (!msg.event.startsWith('session/')) return; // system/init, system/heartbeat
+  onDevicesFeed(msg);
+  if (!state.me || !state.me.profile.is_admin) return;
   const body = $('sessions-table').tBodies[0];
   const p = msg.payload || {};
   if (msg.event === 'session/created') {
@@ -267,15 +338,19 @@ function onFeed(msg) {
   refreshCounts();
 }
 
+// Admins get every session's events; anyone else asks for its own user's (?feed=own).
 function connectFeed() {
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
+  const own = state.me && state.me.profile.is_admin ? '' : '?feed=own';
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws${own}`);
   state.socket = ws;
   ws.addEventListener('open', () => { state.retry = 500; });
   ws.addEventListener('message', (e) => onFeed(JSON.parse(e.data)));
   ws.addEventListener('close', (e) => {
     if (state.socket !== ws) return;
     state.socket = null;
-    if (SIGNED_OUT.has(e.code)) {
+    if (e.code === SIGNED_OUT_ELSEWHERE) {
+      signedOut('You were signed out from another device: sign in again.');
+    } else if (SIGNED_OUT.has(e.code)) {
       signedOut('Your session ended: sign in again.');
     } else if (state.me) {
       setTimeout(connectFeed, state.retry);
@@ -307,6 +382,7 @@ function setView(view) {
   if (view === 'sessions') loadSessions(null);
   if (view === 'users') loadUsers();
   if (view === 'members') loadMembers();
+  if (view === 'devices') loadDevices();
 }
 
 async function start() {
@@ -315,14 +391,16 @@ async function start() {
     state.me = data;
     $('who-name').textContent = data.profile.name || data.user_id;
     $('who').hidden = false;
+    connectFeed();
     if (!data.profile.is_admin) {
-      show('denied');
+      $('nav').hidden = true;
+      $('counts').hidden = true;
+      setView('devices');
       return;
     }
     $('nav').hidden = false;
     $('counts').hidden = false;
     refreshCounts();
-    connectFeed();
     setView(state.view);
   } catch (e) {
     if (e.status === 401) signedOut(); else say(e.message, true);
@@ -357,6 +435,28 @@ $('member-form').addEventListener('submit', async (e) => {
   }), `Member ${username} created.`);
   $('member-password').value = '';
   loadMembers();
+});
+$('revoke-others').addEventListener('click', async () => {
+  try {
+    const { data } = await api('POST', '/api/me/sessions/revoke-others');
+    say(`Signed out everywhere else: ${data.DeletedCount} other device(s).`);
+    loadDevices();
+  } catch (e) {
+    say(e.message, true);
+  }
+});
+$('password-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    await api('POST', '/api/me/password', { current_password: $('password-current').value, new_password: $('password-new').value });
+    say('Password changed; every other device was signed out.');
+    loadDevices();
+  } catch (err) {
+    say(err.message, true);
+  } finally {
+    $('password-current').value = '';
+    $('password-new').value = '';
+  }
 });
 $('clear-all').addEventListener('click', () => {
   $('clear-confirm').value = '';

@@ -56,6 +56,47 @@ public final class LoginService {
     });
   }
 
+  /**
+   * A member changes its own password from session {@code session}, proving it knows the
+   * current one. A wrong current password changes nothing and counts as a failed login for the
+   * member's username and the client IP (so a stolen session cannot guess faster than a login
+   * form); the new password ends every other session of the member. Returns how many ended.
+   */
+  public CompletionStage<Integer> changePassword(Session session, String current, String newPassword, String ip) {
+    if (current == null || current.isEmpty()) {
+      throw new SessiondException.Invalid("current_password is required");
+    }
+    if (newPassword == null || newPassword.isEmpty()) {
+      throw new SessiondException.Invalid("new_password is required");
+    }
+    return members.findById(session.userId()).thenCompose(found -> {
+      if (found.isEmpty()) {
+        throw new SessiondException.Forbidden("this session's user is not a member: it has no password to change");
+      }
+      Member member = found.get();
+      String userKey = "user:" + member.username();
+      String ipKey = "ip:" + ip;
+      throttle.check(userKey, FAILURES_PER_USERNAME);
+      throttle.check(ipKey, FAILURES_PER_IP);
+      if (current.length() > MemberService.MAX_PASSWORD_LENGTH) {
+        return wrongCurrent(userKey, ipKey);
+      }
+      return hasher.verify(current, member.passwordHash()).thenCompose(ok -> {
+        if (!ok) {
+          return wrongCurrent(userKey, ipKey);
+        }
+        throttle.reset(userKey);
+        return members.changeOwnPassword(member.id(), newPassword, session.id());
+      });
+    });
+  }
+
+  private CompletionStage<Integer> wrongCurrent(String userKey, String ipKey) {
+    throttle.fail(userKey);
+    throttle.fail(ipKey);
+    throw new SessiondException.Forbidden("the current password is wrong");
+  }
+
   /** Forgets failures that left the window; call now and then. */
   public void sweep() {
     throttle.sweep();

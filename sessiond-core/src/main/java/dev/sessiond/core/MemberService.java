@@ -56,6 +56,10 @@ public final class MemberService {
             : CompletableFuture.failedFuture(notFound())));
   }
 
+  public CompletionStage<Optional<Member>> findById(String id) {
+    return store.findById(id);
+  }
+
   public CompletionStage<Optional<Member>> findByUsername(String username) {
     return store.findByUsername(username);
   }
@@ -80,6 +84,17 @@ public final class MemberService {
     return get(id).thenCompose(m -> hasher.hash(password).thenCompose(h -> store.update(m.withPasswordHash(h))))
         .thenCompose(n -> sessions.revokeUser(id, Reason.MEMBER_CHANGED))
         .thenAccept(n -> {});
+  }
+
+  /**
+   * The member changed its own password from session {@code keepSessionId}: sets it and ends
+   * every other session of the member, keeping that one; returns how many ended. The caller
+   * has checked the current password.
+   */
+  public CompletionStage<Integer> changeOwnPassword(String id, String password, String keepSessionId) {
+    requirePassword(password);
+    return get(id).thenCompose(m -> hasher.hash(password).thenCompose(h -> store.update(m.withPasswordHash(h))))
+        .thenCompose(n -> sessions.revokeOthers(id, keepSessionId, Reason.PASSWORD_CHANGED_ELSEWHERE));
   }
 
   /** Removes the member and ends its sessions. */

@@ -6,8 +6,17 @@ package dev.sessiond.core;
  */
 public sealed interface SessionEvent {
 
-  /** Why a session ended or its connections were dropped; each maps to its own close code. */
-  enum Reason { LOGOUT, REVOKED, USER_INTERRUPTED, CLEARED, MEMBER_CHANGED, EXPIRED, EVICTED, DISCONNECTED }
+  /**
+   * Why a session ended or its connections were dropped; each maps to its own close code, but
+   * the two ways a user ends its own sessions from another device share one.
+   */
+  enum Reason {
+    LOGOUT, REVOKED, USER_INTERRUPTED, CLEARED, MEMBER_CHANGED, EXPIRED, EVICTED, DISCONNECTED,
+    /** The session's own user signed it out from another of its sessions. */
+    SIGNED_OUT_ELSEWHERE,
+    /** The session's own member changed its password from another of its sessions. */
+    PASSWORD_CHANGED_ELSEWHERE
+  }
 
   record Created(Session session) implements SessionEvent {}
 

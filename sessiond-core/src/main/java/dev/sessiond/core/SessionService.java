@@ -20,6 +20,8 @@ public final class SessionService {
 
   /** Tokens longer than this are not ours; refuse them before hashing. */
   private static final int MAX_TOKEN_LENGTH = 256;
+  /** Sessions read at once when walking all of one user's. */
+  private static final int PAGE = 1000;
   private static final Logger LOG = Logger.getLogger(SessionService.class.getName());
   private static final CompletionStage<Optional<Session>> NONE = CompletableFuture.completedFuture(Optional.empty());
 
@@ -109,6 +111,50 @@ public final class SessionService {
       }
       events.publish(new SessionEvent.Revoked(id, session.userId(), reason));
     }));
+  }
+
+  /**
+   * Ends one session of {@code userId}: a session of another user is NotFound, exactly like one
+   * that does not exist, so that no caller learns another user's session IDs.
+   */
+  public CompletionStage<Void> revokeOwn(String userId, String id, Reason reason) {
+    return store.findById(id).thenCompose(found -> {
+      if (found.isEmpty() || !found.get().userId().equals(userId)) {
+        throw notFound();
+      }
+      return revoke(id, reason);
+    });
+  }
+
+  /**
+   * Ends every session of {@code userId} but {@code keepId}, one at a time (each announced on
+   * its own, so each socket learns why); returns how many ended.
+   */
+  public CompletionStage<Integer> revokeOthers(String userId, String keepId, Reason reason) {
+    UserIds.require(userId);
+    return revokeOthersAfter(userId, keepId, reason, null, 0);
+  }
+
+  private CompletionStage<Integer> revokeOthersAfter(String userId, String keepId, Reason reason, String after, int ended) {
+    return store.list(userId, after, PAGE).thenCompose(page -> {
+      CompletionStage<Integer> done = CompletableFuture.completedFuture(ended);
+      for (Session s : page) {
+        if (s.id().equals(keepId)) {
+          continue;
+        }
+        done = done.thenCompose(n -> store.delete(s.id()).thenApply(deleted -> {
+          if (deleted > 0) {
+            events.publish(new SessionEvent.Revoked(s.id(), userId, reason));
+          }
+          return n + deleted;
+        }));
+      }
+      if (page.size() < PAGE) {
+        return done;
+      }
+      String last = page.get(page.size() - 1).id();
+      return done.thenCompose(n -> revokeOthersAfter(userId, keepId, reason, last, n));
+    });
   }
 
   /** Ends every session of one user; returns how many there were. */

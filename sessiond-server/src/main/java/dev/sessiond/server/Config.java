@@ -21,7 +21,8 @@ public record Config(
     String redisUri,
     java.util.List<String> redisClusterUris,
     int redisWaitReplicas,
-    ForwardAuth forwardAuth) {
+    ForwardAuth forwardAuth,
+    java.util.List<String> corsOrigins) {
 
   public enum StoreKind { EMBEDDED, MEMORY, REDIS }
 
@@ -35,6 +36,11 @@ public record Config(
 
   public Config withForwardAuth(ForwardAuth value) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
-        metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, value);
+        metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, value, corsOrigins);
+  }
+
+  public Config withCorsOrigins(java.util.List<String> origins) {
+    return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
+        metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth, origins);
   }
 }

@@ -14,9 +14,12 @@ import dev.sessiond.core.store.SessionStore;
 import dev.sessiond.server.cli.ServeCommand;
 import dev.sessiond.server.http.AdminConsole;
 import dev.sessiond.server.http.Auth;
+import dev.sessiond.server.http.ClientNames;
+import dev.sessiond.server.http.Cors;
 import dev.sessiond.server.http.CurrentSessionRoutes;
 import dev.sessiond.server.http.Endpoints;
 import dev.sessiond.server.http.HttpApi;
+import dev.sessiond.server.http.MeRoutes;
 import dev.sessiond.server.http.MemberRoutes;
 import dev.sessiond.server.http.SeedRoutes;
 import dev.sessiond.server.forwardauth.ForwardAuthRoutes;
@@ -160,7 +163,7 @@ public final class Main {
       bridge.onRemote(live);
       closers.add(0, bridge);
     }
-    SessionViews views = new SessionViews(live::stateOf);
+    SessionViews views = new SessionViews(live::stateOf, new ClientNames());
     live.views(views);
     events.subscribe(live);
     closers.add(0, () -> {
@@ -175,7 +178,10 @@ public final class Main {
     WebSocketRoute webSockets = new WebSocketRoute(auth, live, sessions);
     webSockets.mount(api);
     SessionCookie cookie = new SessionCookie(config.secureCookies(), config.forwardAuth().cookieDomain());
-    new CurrentSessionRoutes(login, sessions, views, cookie).mount(api, endpoints);
+    new Cors(config.corsOrigins()).mount(api, "/api/me/*", "/api/whoami");
+    CurrentSessionRoutes current = new CurrentSessionRoutes(login, sessions, views, cookie);
+    current.mount(api, endpoints);
+    new MeRoutes(sessions, login, views, current).mount(api, endpoints);
     new SessionRoutes(sessions, views).mount(api, endpoints);
     new SeedRoutes(sessions).mount(api, endpoints);
     new MemberRoutes(members).mount(api, endpoints);

@@ -161,16 +161,6 @@ class AdminConsoleIT {
   }
 
   @Test
-  void aNonAdminIsToldTheConsoleIsForAdminsOnly() {
-    api.post("/api/members", "{\"username\":\"console-plain\",\"password\":\"pw-console-plain\"}",
-        "Authorization", bearer(TestServer.API_TOKEN));
-    signIn("console-plain", "pw-console-plain");
-    WebElement denied = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("denied")));
-    assertThat(denied.getText()).contains("Admins only");
-    assertThat(browser.findElement(By.id("sessions")).isDisplayed()).isFalse();
-  }
-
-  @Test
   void anApiErrorIsShownInWords() {
     signInAsAdmin();
     browser.findElement(By.cssSelector("nav button[data-view=members]")).click();

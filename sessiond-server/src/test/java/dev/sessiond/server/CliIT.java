@@ -17,7 +17,8 @@ class CliIT {
     assertThat(help.awaitExit()).isZero();
     for (String flag : List.of("--host", "--port", "--store", "--data-dir", "--admin-user", "--admin-password",
         "--api-token", "--session-idle-timeout", "--session-max-lifetime", "--max-sessions-per-user",
-        "--on-session-limit", "--secure-cookies", "--metrics-public", "--ws-heartbeat", "--ws-reconnect-grace")) {
+        "--on-session-limit", "--secure-cookies", "--metrics-public", "--ws-heartbeat", "--ws-reconnect-grace",
+        "--cors-origins")) {
       assertThat(help.outputText()).contains(flag);
     }
     assertThat(help.outputText()).contains("SESSIOND_PORT");
@@ -69,5 +70,13 @@ class CliIT {
     ServerProcess p = ServerProcess.run(Map.of(), "serve", "--session-idle-timeout", "soon");
     assertThat(p.awaitExit()).isNotZero();
     assertThat(p.outputText()).contains("not a duration");
+  }
+
+  @Test
+  void aCorsOriginThatIsNotAnOriginIsRefusedWithAMessage() throws Exception {
+    ServerProcess p = ServerProcess.run(Map.of(), "serve", "--store", "memory", "--host", "127.0.0.1", "--port", "0",
+        "--cors-origins", "https://app.example.com,https://other.example.com/");
+    assertThat(p.awaitExit()).isNotZero();
+    assertThat(p.outputText()).contains("--cors-origins").contains("https://other.example.com/");
   }
 }

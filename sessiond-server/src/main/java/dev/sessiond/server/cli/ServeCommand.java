@@ -119,6 +119,11 @@ public final class ServeCommand implements Callable<Integer> {
           + "under it, plus the host of --public-url [SESSIOND_REDIRECT_DOMAINS].")
   java.util.List<String> redirectDomains;
 
+  @Option(names = "--cors-origins", defaultValue = "${SESSIOND_CORS_ORIGINS}", split = ",",
+      description = "Origins (scheme://host[:port], comma-separated) whose pages may call /api/me/* and "
+          + "/api/whoami with a bearer token; never with cookies [SESSIOND_CORS_ORIGINS].")
+  java.util.List<String> corsOrigins;
+
   @Override
   public Integer call() throws Exception {
     Main.Running running = Main.start(toConfig());
@@ -149,8 +154,7 @@ public final class ServeCommand implements Callable<Integer> {
     return new Config(host, port, kind, dataDir, adminUser, blankToNull(adminPassword), blankToNull(apiToken),
         new SessionPolicy(idleTimeout, maxLifetime, maxSessionsPerUser, onLimit), secureCookies, metricsPublic,
         wsHeartbeat, wsReconnectGrace, redisUri,
-        redisClusterUris == null ? java.util.List.of() : redisClusterUris.stream().filter(u -> !u.isBlank()).toList(),
-        redisWaitReplicas, forwardAuth());
+        nonBlank(redisClusterUris), redisWaitReplicas, forwardAuth(), nonBlank(corsOrigins));
   }
 
   private Config.ForwardAuth forwardAuth() {
@@ -161,6 +165,10 @@ public final class ServeCommand implements Callable<Integer> {
       domains = java.util.List.of(domain.startsWith(".") ? domain : "." + domain);
     }
     return new Config.ForwardAuth(RedirectPolicy.validatePublicUrl(blankToNull(publicUrl)), domain, domains);
+  }
+
+  private static java.util.List<String> nonBlank(java.util.List<String> values) {
+    return values == null ? java.util.List.of() : values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
   }
 
   private static String blankToNull(String s) {

@@ -67,6 +67,17 @@ public final class Auth {
     });
   }
 
+  /**
+   * Refuses a cookie-authenticated request from another origin whatever its method, for the
+   * routes that front ends on other origins may call with a bearer token (see {@link Cors}):
+   * the cookie is for sessiond's own pages only.
+   */
+  public static void refuseCrossOriginCookie(Caller caller, HttpServerRequest request) {
+    if (caller.viaCookie() && isCrossOrigin(request)) {
+      throw new SessiondException.Forbidden("cross-origin request with the session cookie refused: send the token as a bearer token");
+    }
+  }
+
   private static boolean isUnsafe(HttpMethod method) {
     return !(method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS);
   }

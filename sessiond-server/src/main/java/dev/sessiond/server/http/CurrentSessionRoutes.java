@@ -34,17 +34,21 @@ public final class CurrentSessionRoutes {
 
   public void mount(HttpApi api, Endpoints e) {
     api.route(POST, "/api/login", e.open(200, this::login));
-    api.route(POST, "/api/logout", e.session(204, (ctx, caller) -> {
-      requireSession(caller);
-      return sessions.revoke(caller.session().id(), Reason.LOGOUT).thenRun(() -> {
-        LOG.info("logout session={} user={}", caller.session().id(), caller.session().userId());
-        ctx.response().addCookie(cookie.clear());
-      });
-    }));
+    api.route(POST, "/api/logout", e.session(204, this::logout));
     api.route(GET, "/api/whoami", e.session(200, (ctx, caller) -> {
       requireSession(caller);
+      Auth.refuseCrossOriginCookie(caller, ctx.request());
       return java.util.concurrent.CompletableFuture.completedFuture(views.of(caller.session()));
     }));
+  }
+
+  /** Ends the caller's own session and clears its cookie. */
+  CompletionStage<Void> logout(RoutingContext ctx, Caller caller) {
+    requireSession(caller);
+    return sessions.revoke(caller.session().id(), Reason.LOGOUT).thenRun(() -> {
+      LOG.info("logout session={} user={}", caller.session().id(), caller.session().userId());
+      ctx.response().addCookie(cookie.clear());
+    });
   }
 
   private CompletionStage<?> login(RoutingContext ctx) {

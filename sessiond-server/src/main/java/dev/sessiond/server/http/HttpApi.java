@@ -83,6 +83,11 @@ public final class HttpApi {
     }
   }
 
+  /** Runs {@code handler} before the routes of {@code path}; mount it before them. */
+  public void filter(String path, Handler<RoutingContext> handler) {
+    router.route(path).handler(handler);
+  }
+
   public Router router() {
     return router;
   }

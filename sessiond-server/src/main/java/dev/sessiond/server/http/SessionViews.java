@@ -4,7 +4,7 @@ import dev.sessiond.core.Session;
 import dev.sessiond.server.wire.SessionData;
 import dev.sessiond.server.wire.SessionState;
 
-/** Builds SessionData: the stored session joined with its live connection state. */
+/** Builds SessionData: the stored session joined with its live connection state and readable client. */
 public final class SessionViews {
 
   /** The live connection state of a session, by ID. */
@@ -14,12 +14,14 @@ public final class SessionViews {
   }
 
   private final States states;
+  private final ClientNames clients;
 
-  public SessionViews(States states) {
+  public SessionViews(States states, ClientNames clients) {
     this.states = states;
+    this.clients = clients;
   }
 
   public SessionData of(Session session) {
-    return SessionData.of(session, states.of(session.id()));
+    return SessionData.of(session, states.of(session.id()), clients.of(session.userAgent()));
   }
 }

@@ -13,4 +13,7 @@ public final class Requests {
   public record CreateMember(String username, String password, ProfileBody profile) {}
 
   public record Password(String password) {}
+
+  /** A member changing its own password. */
+  public record ChangePassword(String currentPassword, String newPassword) {}
 }

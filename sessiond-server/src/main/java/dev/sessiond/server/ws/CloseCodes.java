@@ -17,6 +17,8 @@ public final class CloseCodes {
   public static final short EXPIRED = 4007;
   public static final short EVICTED = 4008;
   public static final short HEARTBEAT_TIMEOUT = 4009;
+  /** The session's own user signed it out from another device (or changed its password there). */
+  public static final short SIGNED_OUT_ELSEWHERE = 4010;
   /** Standard codes for bad frames and shutdown. */
   public static final short GOING_AWAY = 1001;
   public static final short UNSUPPORTED_DATA = 1003;
@@ -36,6 +38,7 @@ public final class CloseCodes {
       case MEMBER_CHANGED -> MEMBER_CHANGED;
       case EXPIRED -> EXPIRED;
       case EVICTED -> EVICTED;
+      case SIGNED_OUT_ELSEWHERE, PASSWORD_CHANGED_ELSEWHERE -> SIGNED_OUT_ELSEWHERE;
     };
   }
 
@@ -50,6 +53,8 @@ public final class CloseCodes {
       case MEMBER_CHANGED -> "the member was deleted or its password changed";
       case EXPIRED -> "session expired";
       case EVICTED -> "session ended by the per-user session limit";
+      case SIGNED_OUT_ELSEWHERE -> "signed out from another device";
+      case PASSWORD_CHANGED_ELSEWHERE -> "signed out from another device, where the password was changed";
     };
   }
 }

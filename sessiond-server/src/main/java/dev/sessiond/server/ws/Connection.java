@@ -16,21 +16,30 @@ final class Connection {
   private final ServerWebSocket ws;
   private final Session session;
   private final java.util.function.Consumer<Connection> onClosed;
+  private final boolean ownFeed;
   private volatile long lastHeard = System.nanoTime();
   private volatile boolean closing;
   private long windowStart = System.nanoTime();
   private int windowCount;
 
-  /** {@code onClosed} runs once the server closes this socket or the peer does (possibly twice: it must be idempotent). */
-  Connection(ServerWebSocket ws, Session session, java.util.function.Consumer<Connection> onClosed) {
+  /**
+   * {@code onClosed} runs once the server closes this socket or the peer does (possibly twice:
+   * it must be idempotent). {@code ownFeed}: the client asked for its own user's session feed.
+   */
+  Connection(ServerWebSocket ws, Session session, java.util.function.Consumer<Connection> onClosed, boolean ownFeed) {
     this.ws = ws;
     this.session = session;
     this.onClosed = onClosed;
+    this.ownFeed = ownFeed;
     ws.closeHandler(v -> onClosed.accept(this));
   }
 
   Session session() {
     return session;
+  }
+
+  boolean ownFeed() {
+    return ownFeed;
   }
 
   long lastHeard() {

@@ -8,7 +8,6 @@ import dev.sessiond.core.store.PresenceStore;
 import dev.sessiond.server.http.Json;
 import dev.sessiond.server.http.SessionViews;
 import dev.sessiond.server.wire.Frames;
-import dev.sessiond.server.wire.SessionData;
 import dev.sessiond.server.wire.SessionState;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * The open WebSocket connections of this node and the connection state of each session:
  * is_connected while one is open (and for a short grace after the last closes, so a page
  * reload does not flap), since when, and how many. Turns session events into pushes: a
- * revocation or disconnect closes the sockets it concerns; admins get the live feed.
+ * revocation or disconnect closes the sockets it concerns; admins get the live feed of every
+ * session, and a socket that asked for it ({@code ?feed=own}) the same feed for its own user's
+ * sessions only (how a "your devices" view stays live without the admin right).
  * Thread-safe: each session's state is guarded by its own lock.
  */
 public final class LiveConnections implements Consumer<SessionEvent> {
@@ -50,6 +51,8 @@ public final class LiveConnections implements Consumer<SessionEvent> {
   /** What other nodes told us about their connections: session ID -> node -> state. */
   private final ConcurrentHashMap<String, Map<String, SessionEvent.ConnectionsChanged>> remote = new ConcurrentHashMap<>();
   private final Set<Connection> admins = ConcurrentHashMap.newKeySet();
+  /** Non-admin sockets that asked for their own user's feed, by user ID. */
+  private final ConcurrentHashMap<String, Set<Connection>> ownFeeds = new ConcurrentHashMap<>();
   private volatile SessionViews views;
 
   /** One session's live connections and state. */
@@ -158,13 +161,23 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     }
     if (s.profile().isAdmin()) {
       admins.add(c);
+    } else if (c.ownFeed()) {
+      ownFeeds.compute(s.userId(), (uid, set) -> {
+        Set<Connection> watchers = set == null ? ConcurrentHashMap.newKeySet() : set;
+        watchers.add(c);
+        return watchers;
+      });
     }
-    c.send("system/init", Frames.Init.of(SessionData.of(s, stateOf(s.id()))));
+    c.send("system/init", Frames.Init.of(views.of(s)));
     changed(s, state);
   }
 
   void closed(Connection c) {
     admins.remove(c);
+    ownFeeds.computeIfPresent(c.session().userId(), (uid, watchers) -> {
+      watchers.remove(c);
+      return watchers.isEmpty() ? null : watchers;
+    });
     Live live = bySession.get(c.session().id());
     if (live == null) {
       return;
@@ -210,7 +223,7 @@ public final class LiveConnections implements Consumer<SessionEvent> {
       return null;
     });
     publish.accept(state);
-    feed("session/state", new Frames.State(sessionId, userId, stateOf(sessionId)));
+    feed("session/state", userId, new Frames.State(sessionId, userId, stateOf(sessionId)));
   }
 
   @Override
@@ -222,17 +235,17 @@ public final class LiveConnections implements Consumer<SessionEvent> {
           heard.add(other.sessionId() + " " + other.node());
         }
         remote.computeIfAbsent(other.sessionId(), id -> new ConcurrentHashMap<>()).put(other.node(), other);
-        feed("session/state", new Frames.State(other.sessionId(), other.userId(), stateOf(other.sessionId())));
+        feed("session/state", other.userId(), new Frames.State(other.sessionId(), other.userId(), stateOf(other.sessionId())));
       }
     } else if (event instanceof SessionEvent.Created created) {
       SessionViews v = views;
       if (v != null) {
-        feed("session/created", v.of(created.session()));
+        feed("session/created", created.session().userId(), v.of(created.session()));
       }
     } else if (event instanceof SessionEvent.Revoked r) {
       remote.remove(r.sessionId());
       closeSession(r.sessionId(), r.reason(), true);
-      feed("session/deleted", new Frames.Deleted(r.sessionId(), r.userId(), name(r.reason()), 1));
+      feed("session/deleted", r.userId(), new Frames.Deleted(r.sessionId(), r.userId(), name(r.reason()), 1));
     } else if (event instanceof SessionEvent.UserRevoked u) {
       for (Map.Entry<String, Live> e : bySession.entrySet()) {
         if (e.getValue().userId.equals(u.userId())) {
@@ -240,18 +253,18 @@ public final class LiveConnections implements Consumer<SessionEvent> {
         }
       }
       remote.values().removeIf(byNode -> byNode.values().stream().anyMatch(o -> o.userId().equals(u.userId())));
-      feed("session/deleted", new Frames.Deleted(null, u.userId(), name(u.reason()), u.count()));
+      feed("session/deleted", u.userId(), new Frames.Deleted(null, u.userId(), name(u.reason()), u.count()));
     } else if (event instanceof SessionEvent.AllRevoked a) {
       for (String id : List.copyOf(bySession.keySet())) {
         closeSession(id, a.reason(), true);
       }
       remote.clear();
-      feed("session/deleted", new Frames.Deleted(null, null, name(a.reason()), a.count()));
+      feed("session/deleted", null, new Frames.Deleted(null, null, name(a.reason()), a.count()));
     } else if (event instanceof SessionEvent.Disconnected d) {
       // Every node drops its sockets of the session: forget what they said, and count it off now.
       boolean elsewhere = remote.remove(d.sessionId()) != null;
       if (!disconnectNow(d.sessionId()) && elsewhere) {
-        feed("session/state", new Frames.State(d.sessionId(), d.userId(), stateOf(d.sessionId())));
+        feed("session/state", d.userId(), new Frames.State(d.sessionId(), d.userId(), stateOf(d.sessionId())));
       }
     }
   }
@@ -376,7 +389,7 @@ public final class LiveConnections implements Consumer<SessionEvent> {
           changed.put(sessionId, s.userId());
         }
       }));
-      changed.forEach((sessionId, userId) -> feed("session/state", new Frames.State(sessionId, userId, stateOf(sessionId))));
+      changed.forEach((sessionId, userId) -> feed("session/state", userId, new Frames.State(sessionId, userId, stateOf(sessionId))));
     }).exceptionally(e -> {
       heardDuringSync = null;
       LOG.debug("could not read other nodes' connection states: {}", e.getMessage());
@@ -384,13 +397,20 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     });
   }
 
-  private void feed(String event, Object payload) {
-    if (admins.isEmpty()) {
+  /** Sends a feed frame about {@code userId}'s sessions (null: everyone's) to admins and that user's own feeds. */
+  private void feed(String event, String userId, Object payload) {
+    Set<Connection> own = userId == null ? null : ownFeeds.get(userId);
+    if (admins.isEmpty() && own == null) {
       return;
     }
     Buffer frame = Json.encode(new Frames.Frame(event, payload));
     for (Connection admin : admins) {
       admin.sendRaw(frame);
+    }
+    if (own != null) {
+      for (Connection c : own) {
+        c.sendRaw(frame);
+      }
     }
   }
 

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/ws}: upgrades an authenticated request to a WebSocket. Refusals are plain
- * HTTP answers (401 without a valid session, 403 when the profile may not connect). Client
+ * HTTP answers (401 without a valid session, 403 when the profile may not connect).
+ * {@code ?feed=own} asks for the live feed of the caller's own user's sessions. Client
  * frames must be JSON text {@code {"event": ...}}; binary, invalid JSON, oversized messages
  * and floods close the offending connection only.
  */
@@ -59,7 +60,8 @@ public final class WebSocketRoute {
             return;
           }
           ctx.request().toWebSocket()
-              .onSuccess(ws -> open(ws, new Connection(ws, caller.session(), live::closed)))
+              .onSuccess(ws -> open(ws, new Connection(ws, caller.session(), live::closed,
+                  "own".equals(ctx.request().getParam("feed")))))
               .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
         });
     });

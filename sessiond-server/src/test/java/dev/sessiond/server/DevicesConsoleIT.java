@@ -1,0 +1,166 @@
+package dev.sessiond.server;
+
+import static dev.sessiond.server.Api.bearer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The console's "Your devices" view in a real headless Chromium, for a member who is not an admin and for an admin. */
+class DevicesConsoleIT {
+
+  @TempDir
+  static Path dir;
+  static TestServer server;
+  static Api api;
+  ChromeDriver browser;
+  WebDriverWait wait;
+  @TempDir
+  Path profile;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.start(dir);
+    api = server.api;
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @BeforeEach
+  void openBrowser() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--user-data-dir=" + profile, "--window-size=1280,800");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    browser.quit();
+  }
+
+  private static void member(String username, String password, boolean admin) {
+    Api.Res r = api.post("/api/members", "{\"username\":" + Api.quote(username) + ",\"password\":" + Api.quote(password)
+        + ",\"profile\":{\"is_admin\":" + admin + "}}", "Authorization", bearer(TestServer.API_TOKEN));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  /** Logs in from another client and returns the session's JSON (with its token). */
+  private static JsonNode loginElsewhere(String username, String password, String userAgent) {
+    Api.Res r = api.post("/api/login", "{\"username\":" + Api.quote(username) + ",\"password\":" + Api.quote(password) + "}",
+        "User-Agent", userAgent);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json();
+  }
+
+  private void signIn(String user, String password) {
+    browser.get("http://127.0.0.1:" + server.port() + "/");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username"))).sendKeys(user);
+    browser.findElement(By.id("login-password")).sendKeys(password);
+    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+  }
+
+  private static By device(String sessionId) {
+    return By.cssSelector("#devices-table tr[data-id='" + sessionId + "']");
+  }
+
+  private List<WebElement> rows() {
+    return browser.findElements(By.cssSelector("#devices-table tbody tr"));
+  }
+
+  @Test
+  void aMemberWhoIsNotAnAdminSeesItsDevicesAndSignsOneOutWhileItsSocketIsClosed() throws Exception {
+    member("devices-frank", "pw-devices-frank", false);
+    JsonNode laptop = loginElsewhere("devices-frank", "pw-devices-frank", MeIT.FIREFOX_LINUX);
+    JsonNode phone = loginElsewhere("devices-frank", "pw-devices-frank", MeIT.SAFARI_IPHONE);
+    WsClient laptopSocket = WsClient.connect(server.port(), laptop.get("token").asText());
+    laptopSocket.next("system/init");
+
+    signIn("devices-frank", "pw-devices-frank");
+
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("devices-table")));
+    wait.until(d -> rows().size() == 3);
+    assertThat(browser.findElement(By.id("sessions")).isDisplayed()).isFalse();
+    assertThat(browser.findElement(By.id("nav")).isDisplayed()).isFalse();
+    WebElement first = rows().get(0);
+    assertThat(first.getText()).contains("this device").contains("Chrome");
+    WebElement laptopRow = browser.findElement(device(laptop.get("id").asText()));
+    assertThat(laptopRow.getText()).contains("Firefox 133 on Linux").contains("127.0.0.1").doesNotContain("this device");
+    wait.until(d -> d.findElement(device(laptop.get("id").asText())).getDomAttribute("data-connected").equals("yes"));
+    assertThat(browser.findElement(device(phone.get("id").asText())).getText()).contains("Mobile Safari 18 on iOS 18");
+
+    // Live: a new sign-in elsewhere appears without a reload.
+    JsonNode tablet = loginElsewhere("devices-frank", "pw-devices-frank", MeIT.CHROME_WINDOWS);
+    wait.until(ExpectedConditions.presenceOfElementLocated(device(tablet.get("id").asText())));
+
+    browser.findElement(By.cssSelector("button[aria-label='Sign out device " + laptop.get("id").asText() + "']")).click();
+
+    assertThat(laptopSocket.awaitClose().code()).isEqualTo(4010);
+    wait.until(ExpectedConditions.numberOfElementsToBe(device(laptop.get("id").asText()), 0));
+    assertThat(api.get("/api/whoami", "Authorization", bearer(laptop.get("token").asText())).status()).isEqualTo(401);
+
+    browser.findElement(By.id("revoke-others")).click();
+    wait.until(d -> rows().size() == 1);
+    wait.until(d -> d.findElement(By.id("status")).getText().contains("2 other device(s)"));
+    assertThat(rows().get(0).getText()).contains("this device");
+    assertThat(api.get("/api/whoami", "Authorization", bearer(phone.get("token").asText())).status()).isEqualTo(401);
+    java.nio.file.Files.write(Path.of("target/console-devices.png"), browser.getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Test
+  void theConsoleIsSignedOutWhenAnotherDeviceSignsItOut() {
+    member("devices-gina", "pw-devices-gina", false);
+    JsonNode other = loginElsewhere("devices-gina", "pw-devices-gina", MeIT.FIREFOX_LINUX);
+    signIn("devices-gina", "pw-devices-gina");
+    wait.until(d -> rows().size() == 2);
+    String consoleId = rows().get(0).getDomAttribute("data-id");
+    wait.until(d -> d.findElement(device(consoleId)).getDomAttribute("data-connected").equals("yes"));
+
+    api.post("/api/me/sessions/revoke-others", null, "Authorization", bearer(other.get("token").asText()));
+
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username")));
+    assertThat(browser.findElement(By.id("status")).getText()).contains("signed out from another device");
+  }
+
+  @Test
+  void anAdminHasItsDevicesAsATab() {
+    member("devices-admin", "pw-devices-admin", true);
+    JsonNode other = loginElsewhere("devices-admin", "pw-devices-admin", MeIT.FIREFOX_LINUX);
+    signIn("devices-admin", "pw-devices-admin");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sessions-table")));
+
+    browser.findElement(By.cssSelector("nav button[data-view=devices]")).click();
+
+    wait.until(d -> rows().size() == 2);
+    assertThat(rows().get(0).getText()).contains("this device");
+    assertThat(browser.findElement(device(other.get("id").asText())).getText()).contains("Firefox 133 on Linux");
+    // The admin table names clients with the server's field too.
+    browser.findElement(By.cssSelector("nav button[data-view=sessions]")).click();
+    wait.until(d -> d.findElement(By.cssSelector("#sessions-table tr[data-id='" + other.get("id").asText() + "']"))
+        .getText().contains("Firefox 133 on Linux"));
+  }
+}
