@@ -70,6 +70,30 @@ class RedisTwoNodeIT {
   }
 
   @Test
+  void aDeviceSignedOutOnOneNodeClosesWith4010OnTheOtherAndItsOwnFeedThereSeesIt() throws Exception {
+    JsonNode here = a.createSession("two-node-devices");
+    JsonNode there = a.createSession("two-node-devices");
+    JsonNode third = a.createSession("two-node-devices");
+    WsClient watcher = WsClient.connect(nodeB.port(), here.get("token").asText() + "&feed=own");
+    watcher.next("system/init");
+    WsClient onB = WsClient.connect(nodeB.port(), there.get("token").asText());
+    onB.next("system/init");
+    WsClient thirdOnB = WsClient.connect(nodeB.port(), third.get("token").asText());
+    thirdOnB.next("system/init");
+
+    assertThat(a.delete("/api/me/sessions/" + there.get("id").asText(), "Authorization",
+        bearer(here.get("token").asText())).status()).isEqualTo(204);
+
+    assertThat(onB.awaitClose().code()).isEqualTo(4010);
+    JsonNode deleted = watcher.next("session/deleted");
+    assertThat(deleted.at("/payload/id").asText()).isEqualTo(there.get("id").asText());
+    assertThat(b.get("/api/whoami", "Authorization", bearer(there.get("token").asText())).status()).isEqualTo(401);
+    Api.Res others = b.post("/api/me/sessions/revoke-others", null, "Authorization", bearer(here.get("token").asText()));
+    assertThat(others.json().get("DeletedCount").asInt()).isEqualTo(1);
+    assertThat(thirdOnB.awaitClose().code()).isEqualTo(4010);
+  }
+
+  @Test
   void interruptingAUserOnOneNodeIsRefusedAtOnceOnTheOtherAndClosesItsSockets() throws Exception {
     JsonNode s = a.createSession("two-node-user");
     String token = s.get("token").asText();
