@@ -213,7 +213,7 @@ beat_open="$(field "$beat" open_pct)"; beat_sockets="$(field "$beat" sockets)"
 beat_scaled="$(awk -v p="$beat_open" -v n="$beat_sockets" -v w="$WANTED_SOCKETS" 'BEGIN {printf "%.2f", (n > 0) ? p * w / n : p}')"
 beat_text="$beat_open % of one core"
 [ "$beat_sockets" != "$WANTED_SOCKETS" ] && beat_text="$beat_text, ≈ $beat_scaled % scaled to $WANTED_SOCKETS"
-row "$LIVE" "| heartbeat: server CPU with $beat_sockets idle sockets open, ping every $HEARTBEAT, over ${HEARTBEAT_WINDOW} s | $beat_text (none open: $(field "$beat" idle_pct) %) | < 5 %: $(mark "$beat_scaled" 5 le) |"
+row "$LIVE" "| heartbeat: server CPU with $beat_sockets idle sockets open, ping + system/heartbeat event every $HEARTBEAT, over ${HEARTBEAT_WINDOW} s | $beat_text (none open: $(field "$beat" idle_pct) %) | < 5 %: $(mark "$beat_scaled" 5 le) |"
 
 # --- Redis: two sessiond nodes on one redis-server -----------------------------------------------
 kill "$SERVER_PID" 2>/dev/null || true
