@@ -51,7 +51,8 @@ public final class LoginService {
           throw new SessiondException.Forbidden("this member may not log in");
         }
         throttle.reset(userKey);
-        return sessions.create(new SessionService.NewSession(member.id(), member.profile(), null, ip, userAgent));
+        return sessions.create(new SessionService.NewSession(member.id(), member.profile(), null, ip, userAgent),
+            dev.sessiond.core.events.Actor.member(member.id()));
       });
     });
   }

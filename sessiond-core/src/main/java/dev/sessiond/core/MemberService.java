@@ -1,6 +1,7 @@
 package dev.sessiond.core;
 
-import dev.sessiond.core.SessionEvent.Reason;
+import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.Reasons;
 import dev.sessiond.core.store.MemberStore;
 import java.time.Clock;
 import java.util.List;
@@ -78,11 +79,11 @@ public final class MemberService {
         .thenAccept(n -> {});
   }
 
-  /** Sets a new password and ends every session of the member. */
-  public CompletionStage<Void> setPassword(String id, String password) {
+  /** Sets a new password and ends every session of the member ({@code actor} asked). */
+  public CompletionStage<Void> setPassword(String id, String password, Actor actor) {
     requirePassword(password);
     return get(id).thenCompose(m -> hasher.hash(password).thenCompose(h -> store.update(m.withPasswordHash(h))))
-        .thenCompose(n -> sessions.revokeUser(id, Reason.MEMBER_CHANGED))
+        .thenCompose(n -> sessions.revokeUser(id, actor, Reasons.PASSWORD_CHANGED))
         .thenAccept(n -> {});
   }
 
@@ -94,16 +95,17 @@ public final class MemberService {
   public CompletionStage<Integer> changeOwnPassword(String id, String password, String keepSessionId) {
     requirePassword(password);
     return get(id).thenCompose(m -> hasher.hash(password).thenCompose(h -> store.update(m.withPasswordHash(h))))
-        .thenCompose(n -> sessions.revokeOthers(id, keepSessionId, Reason.PASSWORD_CHANGED_ELSEWHERE));
+        .thenCompose(n -> sessions.revokeOthers(id, keepSessionId, Actor.session(id, keepSessionId),
+            Reasons.PASSWORD_CHANGED_ELSEWHERE));
   }
 
-  /** Removes the member and ends its sessions. */
-  public CompletionStage<Void> delete(String id) {
+  /** Removes the member and ends its sessions ({@code actor} asked). */
+  public CompletionStage<Void> delete(String id, Actor actor) {
     return store.delete(id).thenCompose(n -> {
       if (n == 0) {
         throw notFound();
       }
-      return sessions.revokeUser(id, Reason.MEMBER_CHANGED);
+      return sessions.revokeUser(id, actor, Reasons.MEMBER_DELETED);
     }).thenAccept(n -> {});
   }
 
@@ -133,7 +135,7 @@ public final class MemberService {
         Member m = existing.get();
         return hasher.verify(password, m.passwordHash()).thenCompose(same -> same
             ? CompletableFuture.completedFuture(Optional.<String>empty())
-            : setPassword(m.id(), password).thenApply(v -> Optional.<String>empty()));
+            : setPassword(m.id(), password, Actor.SYSTEM).thenApply(v -> Optional.<String>empty()));
       }
       if (existing.isPresent()) {
         return CompletableFuture.completedFuture(Optional.<String>empty());

@@ -15,7 +15,31 @@ public sealed interface SessionEvent {
     /** The session's own user signed it out from another of its sessions. */
     SIGNED_OUT_ELSEWHERE,
     /** The session's own member changed its password from another of its sessions. */
-    PASSWORD_CHANGED_ELSEWHERE
+    PASSWORD_CHANGED_ELSEWHERE;
+
+    /** Why the sessions of a logged event ended, or were dropped (their close code follows from it). */
+    public static Reason of(dev.sessiond.core.events.Event e) {
+      return switch (e.type()) {
+        case SESSION_EXPIRED -> EXPIRED;
+        case SESSION_DISCONNECTED -> DISCONNECTED;
+        case SESSION_CREATED -> throw new IllegalArgumentException("a creation ends nothing");
+        case SESSION_REVOKED -> of(e.reason());
+      };
+    }
+
+    /** The Reason of a {@code session.revoked} reason ({@link dev.sessiond.core.events.Reasons}). */
+    public static Reason of(String logReason) {
+      return switch (logReason == null ? "" : logReason) {
+        case dev.sessiond.core.events.Reasons.LOGOUT -> LOGOUT;
+        case dev.sessiond.core.events.Reasons.USER -> USER_INTERRUPTED;
+        case dev.sessiond.core.events.Reasons.CLEAR -> CLEARED;
+        case dev.sessiond.core.events.Reasons.MEMBER_DELETED, dev.sessiond.core.events.Reasons.PASSWORD_CHANGED -> MEMBER_CHANGED;
+        case dev.sessiond.core.events.Reasons.EVICTED -> EVICTED;
+        case dev.sessiond.core.events.Reasons.SIGNED_OUT_ELSEWHERE -> SIGNED_OUT_ELSEWHERE;
+        case dev.sessiond.core.events.Reasons.PASSWORD_CHANGED_ELSEWHERE -> PASSWORD_CHANGED_ELSEWHERE;
+        default -> REVOKED;
+      };
+    }
   }
 
   record Created(Session session) implements SessionEvent {}

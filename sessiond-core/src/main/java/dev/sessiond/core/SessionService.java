@@ -1,6 +1,8 @@
 package dev.sessiond.core;
 
 import dev.sessiond.core.SessionEvent.Reason;
+import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.Reasons;
 import dev.sessiond.core.store.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,8 +15,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Creates, verifies, lists and ends sessions. Every change is published on {@link Events}
- * after the store has acknowledged it. Thread-safe; never blocks.
+ * Creates, verifies, lists and ends sessions. Each change names its {@link Actor} (who asked)
+ * and, for an ending, its reason ({@link Reasons}); the store logs both with the change. Every
+ * change is also published on {@link Events} in this process after the store acknowledged it
+ * (metrics); what reacts across nodes reads the store's log. Thread-safe; never blocks.
  */
 public final class SessionService {
 
@@ -45,7 +49,8 @@ public final class SessionService {
   /** A new session and its token, which exists nowhere else and is shown once. */
   public record Issued(Session session, String token) {}
 
-  public CompletionStage<Issued> create(NewSession request) {
+  /** A new session, asked for by {@code actor} (the member itself for a login). */
+  public CompletionStage<Issued> create(NewSession request, Actor actor) {
     UserIds.require(request.userId());
     Duration lifetime = policy.maxLifetime();
     if (request.ttl() != null) {
@@ -61,7 +66,7 @@ public final class SessionService {
         request.profile() == null ? Profile.member("") : request.profile(),
         now, now, now.plus(policy.idleTimeout()), deadline, request.ip(), request.userAgent());
     return makeRoom(session.userId())
-        .thenCompose(ignored -> store.create(session))
+        .thenCompose(ignored -> store.create(session, actor))
         .thenApply(ignored -> {
           events.publish(new SessionEvent.Created(session));
           return new Issued(session, token);
@@ -103,13 +108,13 @@ public final class SessionService {
     return store.counts();
   }
 
-  /** Ends one session; NotFound if there is none. */
-  public CompletionStage<Void> revoke(String id, Reason reason) {
-    return get(id).thenCompose(session -> store.delete(id).thenAccept(n -> {
+  /** Ends one session for {@code reason} ({@link Reasons}); NotFound if there is none. */
+  public CompletionStage<Void> revoke(String id, Actor actor, String reason) {
+    return get(id).thenCompose(session -> store.delete(id, actor, reason).thenAccept(n -> {
       if (n == 0) {
         throw notFound();
       }
-      events.publish(new SessionEvent.Revoked(id, session.userId(), reason));
+      events.publish(new SessionEvent.Revoked(id, session.userId(), Reason.of(reason)));
     }));
   }
 
@@ -117,12 +122,12 @@ public final class SessionService {
    * Ends one session of {@code userId}: a session of another user is NotFound, exactly like one
    * that does not exist, so that no caller learns another user's session IDs.
    */
-  public CompletionStage<Void> revokeOwn(String userId, String id, Reason reason) {
+  public CompletionStage<Void> revokeOwn(String userId, String id, Actor actor, String reason) {
     return store.findById(id).thenCompose(found -> {
       if (found.isEmpty() || !found.get().userId().equals(userId)) {
         throw notFound();
       }
-      return revoke(id, reason);
+      return revoke(id, actor, reason);
     });
   }
 
@@ -130,21 +135,22 @@ public final class SessionService {
    * Ends every session of {@code userId} but {@code keepId}, one at a time (each announced on
    * its own, so each socket learns why); returns how many ended.
    */
-  public CompletionStage<Integer> revokeOthers(String userId, String keepId, Reason reason) {
+  public CompletionStage<Integer> revokeOthers(String userId, String keepId, Actor actor, String reason) {
     UserIds.require(userId);
-    return revokeOthersAfter(userId, keepId, reason, null, 0);
+    return revokeOthersAfter(userId, keepId, actor, reason, null, 0);
   }
 
-  private CompletionStage<Integer> revokeOthersAfter(String userId, String keepId, Reason reason, String after, int ended) {
+  private CompletionStage<Integer> revokeOthersAfter(String userId, String keepId, Actor actor, String reason,
+      String after, int ended) {
     return store.list(userId, after, PAGE).thenCompose(page -> {
       CompletionStage<Integer> done = CompletableFuture.completedFuture(ended);
       for (Session s : page) {
         if (s.id().equals(keepId)) {
           continue;
         }
-        done = done.thenCompose(n -> store.delete(s.id()).thenApply(deleted -> {
+        done = done.thenCompose(n -> store.delete(s.id(), actor, reason).thenApply(deleted -> {
           if (deleted > 0) {
-            events.publish(new SessionEvent.Revoked(s.id(), userId, reason));
+            events.publish(new SessionEvent.Revoked(s.id(), userId, Reason.of(reason)));
           }
           return n + deleted;
         }));
@@ -153,32 +159,33 @@ public final class SessionService {
         return done;
       }
       String last = page.get(page.size() - 1).id();
-      return done.thenCompose(n -> revokeOthersAfter(userId, keepId, reason, last, n));
+      return done.thenCompose(n -> revokeOthersAfter(userId, keepId, actor, reason, last, n));
     });
   }
 
-  /** Ends every session of one user; returns how many there were. */
-  public CompletionStage<Integer> revokeUser(String userId, Reason reason) {
+  /** Ends every session of one user for {@code reason} ({@link Reasons}); returns how many there were. */
+  public CompletionStage<Integer> revokeUser(String userId, Actor actor, String reason) {
     UserIds.require(userId);
-    return store.deleteByUser(userId).thenApply(n -> {
+    return store.deleteByUser(userId, actor, reason).thenApply(n -> {
       if (n > 0) {
-        events.publish(new SessionEvent.UserRevoked(userId, n, reason));
+        events.publish(new SessionEvent.UserRevoked(userId, n, Reason.of(reason)));
       }
       return n;
     });
   }
 
   /** Ends every session; returns how many there were. */
-  public CompletionStage<Integer> revokeAll(Reason reason) {
-    return store.deleteAll().thenApply(n -> {
-      events.publish(new SessionEvent.AllRevoked(n, reason));
+  public CompletionStage<Integer> revokeAll(Actor actor) {
+    return store.deleteAll(actor).thenApply(n -> {
+      events.publish(new SessionEvent.AllRevoked(n, Reason.CLEARED));
       return n;
     });
   }
 
-  /** Drops a session's live connections; the session stays valid. */
-  public CompletionStage<Void> disconnect(String id) {
-    return get(id).thenAccept(s -> events.publish(new SessionEvent.Disconnected(s.id(), s.userId())));
+  /** Drops a session's live connections on every node; the session stays valid. */
+  public CompletionStage<Void> disconnect(String id, Actor actor) {
+    return get(id).thenCompose(s -> store.disconnected(s.id(), s.userId(), actor)
+        .thenRun(() -> events.publish(new SessionEvent.Disconnected(s.id(), s.userId()))));
   }
 
   /** Counts an open live connection as use of its session, sliding its idle deadline. */
@@ -232,7 +239,7 @@ public final class SessionService {
           .sorted((a, b) -> a.createdAt().compareTo(b.createdAt())).toList();
       CompletionStage<Void> evictions = CompletableFuture.completedFuture(null);
       for (Session victim : oldestFirst.subList(0, existing.size() - max + 1)) {
-        evictions = evictions.thenCompose(ignored -> store.delete(victim.id()).thenAccept(n -> {
+        evictions = evictions.thenCompose(ignored -> store.delete(victim.id(), Actor.SYSTEM, Reasons.EVICTED).thenAccept(n -> {
           if (n > 0) {
             events.publish(new SessionEvent.Revoked(victim.id(), victim.userId(), Reason.EVICTED));
           }

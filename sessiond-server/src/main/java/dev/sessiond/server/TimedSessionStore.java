@@ -2,6 +2,9 @@ package dev.sessiond.server;
 
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
+import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.Event;
+import dev.sessiond.core.events.EventQuery;
 import dev.sessiond.core.store.SessionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -40,8 +43,8 @@ final class TimedSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<Void> create(Session session) {
-    return time("create", () -> store.create(session));
+  public CompletionStage<Void> create(Session session, Actor actor) {
+    return time("create", () -> store.create(session, actor));
   }
 
   @Override
@@ -60,18 +63,43 @@ final class TimedSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<Integer> delete(String id) {
-    return time("delete", () -> store.delete(id));
+  public CompletionStage<Integer> delete(String id, Actor actor, String reason) {
+    return time("delete", () -> store.delete(id, actor, reason));
   }
 
   @Override
-  public CompletionStage<Integer> deleteByUser(String userId) {
-    return time("delete_by_user", () -> store.deleteByUser(userId));
+  public CompletionStage<Integer> deleteByUser(String userId, Actor actor, String reason) {
+    return time("delete_by_user", () -> store.deleteByUser(userId, actor, reason));
   }
 
   @Override
-  public CompletionStage<Integer> deleteAll() {
-    return time("delete_all", store::deleteAll);
+  public CompletionStage<Integer> deleteAll(Actor actor) {
+    return time("delete_all", () -> store.deleteAll(actor));
+  }
+
+  @Override
+  public CompletionStage<Void> disconnected(String sessionId, String userId, Actor actor) {
+    return time("disconnected", () -> store.disconnected(sessionId, userId, actor));
+  }
+
+  @Override
+  public CompletionStage<List<Event>> read(EventQuery query) {
+    return time("read_events", () -> store.read(query));
+  }
+
+  @Override
+  public CompletionStage<Long> trim(java.time.Instant before) {
+    return time("trim_events", () -> store.trim(before));
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> lastId() {
+    return time("last_event", store::lastId);
+  }
+
+  @Override
+  public CompletionStage<List<Event>> await(String after, java.time.Duration wait) {
+    return store.await(after, wait);
   }
 
   @Override

@@ -50,6 +50,12 @@ public record Event(String id, Type type, Instant time, String sessionId, String
     }
   }
 
+  /** A new event, not yet in a log (no ID), at {@code time}. */
+  public static Event of(Type type, Instant time, String sessionId, String userId, Integer count, String reason,
+      Actor actor) {
+    return new Event(null, type, time, sessionId, userId, count, reason, actor);
+  }
+
   /** This event with the ID the log gave it. */
   public Event withId(String newId) {
     return new Event(newId, type, time, sessionId, userId, count, reason, actor);

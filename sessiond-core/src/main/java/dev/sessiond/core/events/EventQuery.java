@@ -20,4 +20,16 @@ public record EventQuery(String after, int limit, String userId, String sessionI
   public static EventQuery after(String after, int limit) {
     return new EventQuery(after, limit, null, null, null);
   }
+
+  /** True when {@code e} passes every filter of this query (its position is not looked at). */
+  public boolean matches(Event e) {
+    return (userId == null || userId.equals(e.userId()))
+        && (sessionId == null || sessionId.equals(e.sessionId()))
+        && (type == null || type == e.type());
+  }
+
+  /** The same filters and limit, after another position. */
+  public EventQuery withAfter(String newAfter) {
+    return new EventQuery(newAfter, limit, userId, sessionId, type);
+  }
 }

@@ -2,21 +2,28 @@ package dev.sessiond.core.store;
 
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
+import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.EventLog;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Where sessions live. Every backend passes {@code SessionStoreContract}.
+ * Where sessions live, and the log of what happened to them. Every change below appends its
+ * event ({@code dev.sessiond.core.events.Event}) in the same transaction, script or lock as the
+ * change itself, naming {@code actor} (who asked) and {@code reason} (one of
+ * {@code Reasons}); a change that changes nothing (deleting what is gone) appends nothing.
+ * Every backend passes {@code SessionStoreContract}.
  *
  * <p>Promises: a stage completes only once its change is durable (for stores that persist),
  * except {@link #touch}, which may be coalesced. A session whose {@code expiresAt} has passed
  * by the store's clock is absent from every read. Deleting what is gone reports 0. Failures
  * complete the stage with {@code SessiondException.StoreUnavailable}.
  */
-public interface SessionStore extends AutoCloseable {
+public interface SessionStore extends EventLog, AutoCloseable {
 
-  CompletionStage<Void> create(Session session);
+  /** Adds the session; logs {@code session.created}. */
+  CompletionStage<Void> create(Session session, Actor actor);
 
   CompletionStage<Optional<Session>> findByTokenHash(String tokenHash);
 
@@ -28,11 +35,17 @@ public interface SessionStore extends AutoCloseable {
    */
   CompletionStage<Void> touch(Session touched);
 
-  CompletionStage<Integer> delete(String id);
+  /** Ends one session; logs {@code session.revoked} with the session and user when there was one. */
+  CompletionStage<Integer> delete(String id, Actor actor, String reason);
 
-  CompletionStage<Integer> deleteByUser(String userId);
+  /** Ends a user's sessions; logs one {@code session.revoked} with the user and count when there were any. */
+  CompletionStage<Integer> deleteByUser(String userId, Actor actor, String reason);
 
-  CompletionStage<Integer> deleteAll();
+  /** Ends every session in O(1); always logs one {@code session.revoked} (reason clear) with the count. */
+  CompletionStage<Integer> deleteAll(Actor actor);
+
+  /** Logs {@code session.disconnected}: an admin dropped the session's live connections (nothing else changes). */
+  CompletionStage<Void> disconnected(String sessionId, String userId, Actor actor);
 
   /**
    * A page of live sessions in ID order, after the ID {@code after} (null from the start),
@@ -50,7 +63,8 @@ public interface SessionStore extends AutoCloseable {
 
   /**
    * Removes what is left of sessions whose time is up and names them, each once across every
-   * node sharing the store (so that each expiry is announced once).
+   * node sharing the store (so that each expiry is announced once); logs one
+   * {@code session.expired} for each, by the system.
    */
   CompletionStage<List<Expired>> purgeExpired();
 

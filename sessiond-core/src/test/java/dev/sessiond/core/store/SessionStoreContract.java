@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
 import dev.sessiond.core.Tokens;
+import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.Reasons;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,7 +55,7 @@ public abstract class SessionStoreContract {
 
   protected Session saved(String userId) {
     Session s = session(userId);
-    await(store.create(s));
+    await(store.create(s, Actor.API_TOKEN));
     return s;
   }
 
@@ -71,14 +73,14 @@ public abstract class SessionStoreContract {
     Profile p = new Profile("Ada", true, true, false, true, false, true, false, true, false,
         Map.of("theme", Map.of("dark", true), "n", 3, "tags", List.of("a", "b")));
     Session s = session("ada").withProfile(p);
-    await(store.create(s));
+    await(store.create(s, Actor.API_TOKEN));
     assertThat(await(store.findById(s.id())).orElseThrow().profile()).isEqualTo(p);
   }
 
   @Test
   void anExpiredSessionIsAbsentFromEveryRead() {
     Session s = session("bob", Duration.ofMinutes(5));
-    await(store.create(s));
+    await(store.create(s, Actor.API_TOKEN));
     clock.advance(Duration.ofMinutes(5));
     assertThat(await(store.findById(s.id()))).isEmpty();
     assertThat(await(store.findByTokenHash(s.tokenHash()))).isEmpty();
@@ -90,7 +92,7 @@ public abstract class SessionStoreContract {
   @Test
   void touchSlidesTheSessionsTimes() {
     Session s = session("carol", Duration.ofMinutes(5));
-    await(store.create(s));
+    await(store.create(s, Actor.API_TOKEN));
     clock.advance(Duration.ofMinutes(4));
     await(store.touch(s.touchedAt(clock.instant(), Duration.ofMinutes(5))));
     clock.advance(Duration.ofMinutes(4));
@@ -102,9 +104,9 @@ public abstract class SessionStoreContract {
   @Test
   void deletingCountsWhatWentAndWhatIsGoneReportsZero() {
     Session s = saved("dave");
-    assertThat(await(store.delete(s.id()))).isEqualTo(1);
+    assertThat(await(store.delete(s.id(), Actor.API_TOKEN, Reasons.DELETED))).isEqualTo(1);
     assertThat(await(store.findByTokenHash(s.tokenHash()))).isEmpty();
-    assertThat(await(store.delete(s.id()))).isZero();
+    assertThat(await(store.delete(s.id(), Actor.API_TOKEN, Reasons.DELETED))).isZero();
   }
 
   @Test
@@ -112,11 +114,11 @@ public abstract class SessionStoreContract {
     Session a1 = saved("erin");
     Session a2 = saved("erin");
     Session other = saved("frank");
-    assertThat(await(store.deleteByUser("erin"))).isEqualTo(2);
+    assertThat(await(store.deleteByUser("erin", Actor.API_TOKEN, Reasons.USER))).isEqualTo(2);
     assertThat(await(store.findById(a1.id()))).isEmpty();
     assertThat(await(store.findById(a2.id()))).isEmpty();
     assertThat(await(store.findById(other.id()))).isPresent();
-    assertThat(await(store.deleteByUser("erin"))).isZero();
+    assertThat(await(store.deleteByUser("erin", Actor.API_TOKEN, Reasons.USER))).isZero();
   }
 
   @Test
@@ -124,9 +126,9 @@ public abstract class SessionStoreContract {
     saved("g1");
     saved("g2");
     saved("g2");
-    assertThat(await(store.deleteAll())).isEqualTo(3);
+    assertThat(await(store.deleteAll(Actor.API_TOKEN))).isEqualTo(3);
     assertThat(await(store.list(null, null, 10))).isEmpty();
-    assertThat(await(store.deleteAll())).isZero();
+    assertThat(await(store.deleteAll(Actor.API_TOKEN))).isZero();
   }
 
   @Test
@@ -176,7 +178,7 @@ public abstract class SessionStoreContract {
 
   @Test
   void listUsersSkipsUsersWhoseSessionsAllExpired() {
-    await(store.create(session("mia", Duration.ofMinutes(1))));
+    await(store.create(session("mia", Duration.ofMinutes(1)), Actor.API_TOKEN));
     saved("ned");
     clock.advance(Duration.ofMinutes(2));
     assertThat(await(store.listUsers(null, 10))).containsExactly("ned");
@@ -207,7 +209,7 @@ public abstract class SessionStoreContract {
   @Test
   void purgeExpiredRemovesAndReturnsExactlyTheExpired() {
     Session shortLived = session("s", Duration.ofMinutes(1));
-    await(store.create(shortLived));
+    await(store.create(shortLived, Actor.API_TOKEN));
     Session longLived = saved("t");
     clock.advance(Duration.ofMinutes(2));
     List<SessionStore.Expired> purged = await(store.purgeExpired());

@@ -4,9 +4,10 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import dev.sessiond.core.LoginService;
-import dev.sessiond.core.SessionEvent.Reason;
 import dev.sessiond.core.SessionService;
 import dev.sessiond.core.SessiondException;
+import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.Reasons;
 import dev.sessiond.server.http.Auth;
 import dev.sessiond.server.http.CurrentSessionRoutes;
 import dev.sessiond.server.http.Endpoints;
@@ -175,7 +176,7 @@ public final class LoginPage {
     String keep = rd(rd);
     CompletionStage<Void> ended = held == null ? CompletableFuture.completedFuture(null)
         : Endpoints.attempt(() -> sessions.verify(held.getValue())).thenCompose(found -> found
-            .map(s -> sessions.revoke(s.id(), Reason.LOGOUT).thenRun(
+            .map(s -> sessions.revoke(s.id(), Actor.session(s.userId(), s.id()), Reasons.LOGOUT).thenRun(
                 () -> LOG.info("logout page: session={} user={}", s.id(), s.userId())))
             .orElse(CompletableFuture.completedFuture(null)));
     Endpoints.onLoop(ctx, ended, (v, error) -> {

@@ -17,4 +17,10 @@ public record Caller(Session session, boolean viaCookie) {
   public boolean isApiToken() {
     return session == null;
   }
+
+  /** Who this caller is in the event log. */
+  public dev.sessiond.core.events.Actor actor() {
+    return session == null ? dev.sessiond.core.events.Actor.API_TOKEN
+        : dev.sessiond.core.events.Actor.session(session.userId(), session.id());
+  }
 }

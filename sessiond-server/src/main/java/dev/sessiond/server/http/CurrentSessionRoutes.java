@@ -4,9 +4,9 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import dev.sessiond.core.LoginService;
-import dev.sessiond.core.SessionEvent.Reason;
 import dev.sessiond.core.SessionService;
 import dev.sessiond.core.SessiondException;
+import dev.sessiond.core.events.Reasons;
 import dev.sessiond.server.wire.Requests;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -45,7 +45,7 @@ public final class CurrentSessionRoutes {
   /** Ends the caller's own session and clears its cookie. */
   CompletionStage<Void> logout(RoutingContext ctx, Caller caller) {
     requireSession(caller);
-    return sessions.revoke(caller.session().id(), Reason.LOGOUT).thenRun(() -> {
+    return sessions.revoke(caller.session().id(), caller.actor(), Reasons.LOGOUT).thenRun(() -> {
       LOG.info("logout session={} user={}", caller.session().id(), caller.session().userId());
       ctx.response().addCookie(cookie.clear());
     });

@@ -6,8 +6,8 @@ import static io.vertx.core.http.HttpMethod.POST;
 
 import dev.sessiond.core.LoginService;
 import dev.sessiond.core.Session;
-import dev.sessiond.core.SessionEvent.Reason;
 import dev.sessiond.core.SessionService;
+import dev.sessiond.core.events.Reasons;
 import dev.sessiond.server.wire.Requests;
 import dev.sessiond.server.wire.Responses.DeletedCount;
 import dev.sessiond.server.wire.SessionData;
@@ -54,7 +54,7 @@ public final class MeRoutes {
 
     api.route(POST, "/api/me/sessions/revoke-others", e.session(200, (ctx, caller) -> {
       Session me = self(ctx, caller);
-      return sessions.revokeOthers(me.userId(), me.id(), Reason.SIGNED_OUT_ELSEWHERE).thenApply(n -> {
+      return sessions.revokeOthers(me.userId(), me.id(), caller.actor(), Reasons.SIGNED_OUT_ELSEWHERE).thenApply(n -> {
         LOG.info("session={} of user={} signed out its {} other session(s)", me.id(), me.userId(), n);
         return new DeletedCount(n);
       });
@@ -66,7 +66,7 @@ public final class MeRoutes {
       if (id.equals(me.id())) {
         return current.logout(ctx, caller);
       }
-      return sessions.revokeOwn(me.userId(), id, Reason.SIGNED_OUT_ELSEWHERE)
+      return sessions.revokeOwn(me.userId(), id, caller.actor(), Reasons.SIGNED_OUT_ELSEWHERE)
           .thenRun(() -> LOG.info("session={} of user={} signed out session={}", me.id(), me.userId(), id));
     }));
 

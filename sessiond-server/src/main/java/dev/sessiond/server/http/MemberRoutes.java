@@ -64,10 +64,10 @@ public final class MemberRoutes {
           .thenCompose(m -> members.updateProfile(m.id(), body.over(m.profile())));
     }));
     api.route(DELETE, "/api/members/:id", e.admin(204, (ctx, caller) ->
-        members.getByIdOrSession(ctx.pathParam("id")).thenCompose(m -> members.delete(m.id()))));
+        members.getByIdOrSession(ctx.pathParam("id")).thenCompose(m -> members.delete(m.id(), caller.actor()))));
     api.route(POST, "/api/members/:id/password", e.admin(204, (ctx, caller) -> {
       String password = Json.body(ctx, Requests.Password.class).password();
-      return members.getByIdOrSession(ctx.pathParam("id")).thenCompose(m -> members.setPassword(m.id(), password));
+      return members.getByIdOrSession(ctx.pathParam("id")).thenCompose(m -> members.setPassword(m.id(), password, caller.actor()));
     }));
   }
 

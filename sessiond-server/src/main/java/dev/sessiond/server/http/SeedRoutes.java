@@ -4,8 +4,8 @@ import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
-import dev.sessiond.core.SessionEvent.Reason;
 import dev.sessiond.core.SessionService;
+import dev.sessiond.core.events.Reasons;
 import dev.sessiond.server.wire.Responses.DeletedCount;
 
 /**
@@ -30,8 +30,8 @@ public final class SeedRoutes {
       JsonArrayStream.<String>send(ctx, PAGE, (sent, last) -> sessions.users(last, PAGE));
     }));
     api.route(DELETE, "/sessions/:uid", e.admin(200, (ctx, caller) ->
-        sessions.revokeUser(ctx.pathParam("uid"), Reason.USER_INTERRUPTED).thenApply(DeletedCount::new)));
+        sessions.revokeUser(ctx.pathParam("uid"), caller.actor(), Reasons.USER).thenApply(DeletedCount::new)));
     api.route(POST, "/sessions/clear", e.admin(200, (ctx, caller) ->
-        sessions.revokeAll(Reason.CLEARED).thenApply(DeletedCount::new)));
+        sessions.revokeAll(caller.actor()).thenApply(DeletedCount::new)));
   }
 }

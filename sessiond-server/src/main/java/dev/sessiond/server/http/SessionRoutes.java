@@ -5,10 +5,10 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import dev.sessiond.core.Profile;
-import dev.sessiond.core.SessionEvent.Reason;
 import dev.sessiond.core.SessionService;
 import dev.sessiond.core.SessiondException;
 import dev.sessiond.core.UserIds;
+import dev.sessiond.core.events.Reasons;
 import dev.sessiond.server.wire.ProfileBody;
 import dev.sessiond.server.wire.Requests;
 import dev.sessiond.server.wire.SessionData;
@@ -34,7 +34,7 @@ public final class SessionRoutes {
       Duration ttl = body.ttl() == null ? null : Duration.ofSeconds(body.ttl());
       String ip = ctx.request().remoteAddress().host();
       String ua = CurrentSessionRoutes.truncate(ctx.request().getHeader("User-Agent"));
-      return sessions.create(new SessionService.NewSession(body.userId(), profile, ttl, ip, ua))
+      return sessions.create(new SessionService.NewSession(body.userId(), profile, ttl, ip, ua), caller.actor())
           .thenApply(issued -> views.of(issued.session()).withToken(issued.token()));
     }));
 
@@ -62,10 +62,10 @@ public final class SessionRoutes {
       if (!caller.isApiToken() && caller.session().id().equals(id)) {
         throw new SessiondException.Invalid("this is your own session: use POST /api/logout");
       }
-      return sessions.revoke(id, Reason.REVOKED);
+      return sessions.revoke(id, caller.actor(), Reasons.DELETED);
     }));
 
     api.route(POST, "/api/sessions/:id/disconnect", e.admin(204, (ctx, caller) ->
-        sessions.disconnect(ctx.pathParam("id"))));
+        sessions.disconnect(ctx.pathParam("id"), caller.actor())));
   }
 }

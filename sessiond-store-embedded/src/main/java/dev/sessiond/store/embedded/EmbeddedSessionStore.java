@@ -4,22 +4,29 @@ import static java.util.concurrent.CompletableFuture.completedFuture;
 
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
+import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.Event;
+import dev.sessiond.core.events.EventQuery;
+import dev.sessiond.core.events.Reasons;
 import dev.sessiond.core.store.IndexedSessionStore;
-import dev.sessiond.core.store.SessionStore;
+import dev.sessiond.core.store.LogWaiters;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sessions in memory for every read (the verify path is one hash lookup), in SQLite for
- * durability. Schema:
+ * durability, with their event log ({@link EventTable}) written in the same transaction as
+ * each change. Schema:
  *
  * <pre>
  * CREATE TABLE sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, token_hash TEXT NOT NULL,
@@ -52,6 +59,7 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
 
   private final SqliteThread sql;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+  private final LogWaiters waiters = new LogWaiters();
 
   EmbeddedSessionStore(SqliteThread sql, Clock clock, int expectedSessions) {
     super(clock, expectedSessions);
@@ -61,6 +69,16 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
   /** Drops expired rows and loads the rest into memory; runs once, on the SQLite thread, at open. */
   int load(Connection c) throws SQLException {
     long now = clock.millis();
+    // Sessions that expired while no process held the store: logged now, by the system.
+    try (PreparedStatement q = c.prepareStatement("SELECT id, user_id FROM sessions WHERE expires_at <= ?")) {
+      q.setLong(1, now);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          EventTable.insert(c, Event.of(Event.Type.SESSION_EXPIRED, Instant.ofEpochMilli(now), rs.getString(1),
+              rs.getString(2), null, null, Actor.SYSTEM));
+        }
+      }
+    }
     try (PreparedStatement del = c.prepareStatement("DELETE FROM sessions WHERE expires_at <= ?")) {
       del.setLong(1, now);
       del.executeUpdate();
@@ -98,7 +116,7 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
   }
 
   @Override
-  public CompletionStage<Void> create(Session s) {
+  public CompletionStage<Void> create(Session s, Actor actor) {
     return sql.write("create a session", c -> {
       try (PreparedStatement st = c.prepareStatement(INSERT)) {
         st.setString(1, s.id());
@@ -113,8 +131,12 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
         st.setString(10, s.userAgent());
         st.executeUpdate();
       }
+      EventTable.insert(c, Event.of(Event.Type.SESSION_CREATED, clock.instant(), s.id(), s.userId(), null, null, actor));
       return null;
-    }, ignored -> index.put(s));
+    }, ignored -> {
+      index.put(s);
+      waiters.wake();
+    });
   }
 
 
@@ -128,21 +150,100 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
   }
 
   @Override
-  public CompletionStage<Integer> delete(String id) {
-    return sql.write("delete a session", c -> update(c, "DELETE FROM sessions WHERE id = ?", id),
-        n -> index.remove(id)).thenApply(n -> n > 0 ? 1 : 0);
+  public CompletionStage<Integer> delete(String id, Actor actor, String reason) {
+    return sql.write("delete a session", c -> {
+      String userId = null;
+      try (PreparedStatement st = c.prepareStatement("SELECT user_id FROM sessions WHERE id = ?")) {
+        st.setString(1, id);
+        try (ResultSet rs = st.executeQuery()) {
+          if (rs.next()) {
+            userId = rs.getString(1);
+          }
+        }
+      }
+      if (userId == null || update(c, "DELETE FROM sessions WHERE id = ?", id) == 0) {
+        return 0;
+      }
+      EventTable.insert(c, Event.of(Event.Type.SESSION_REVOKED, clock.instant(), id, userId, null, reason, actor));
+      return 1;
+    }, n -> {
+      index.remove(id);
+      if (n > 0) {
+        waiters.wake();
+      }
+    });
   }
 
   @Override
-  public CompletionStage<Integer> deleteByUser(String userId) {
-    return sql.write("delete the sessions of a user", c -> update(c, "DELETE FROM sessions WHERE user_id = ?", userId),
-        n -> index.removeUser(userId));
+  public CompletionStage<Integer> deleteByUser(String userId, Actor actor, String reason) {
+    return sql.write("delete the sessions of a user", c -> {
+      int n = update(c, "DELETE FROM sessions WHERE user_id = ?", userId);
+      if (n > 0) {
+        EventTable.insert(c, Event.of(Event.Type.SESSION_REVOKED, clock.instant(), null, userId, n, reason, actor));
+      }
+      return n;
+    }, n -> {
+      index.removeUser(userId);
+      if (n > 0) {
+        waiters.wake();
+      }
+    });
   }
 
   @Override
-  public CompletionStage<Integer> deleteAll() {
-    // No WHERE clause: SQLite's truncate optimisation makes this fast at any size.
-    return sql.write("delete every session", c -> update(c, "DELETE FROM sessions", null), n -> index.clear());
+  public CompletionStage<Integer> deleteAll(Actor actor) {
+    return sql.write("delete every session", c -> {
+      // No WHERE clause: SQLite's truncate optimisation makes this fast at any size.
+      int n = update(c, "DELETE FROM sessions", null);
+      EventTable.insert(c, Event.of(Event.Type.SESSION_REVOKED, clock.instant(), null, null, n, Reasons.CLEAR, actor));
+      return n;
+    }, n -> {
+      index.clear();
+      waiters.wake();
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> disconnected(String sessionId, String userId, Actor actor) {
+    return sql.write("log a disconnect", c -> {
+      EventTable.insert(c, Event.of(Event.Type.SESSION_DISCONNECTED, clock.instant(), sessionId, userId, null, null, actor));
+      return null;
+    }, ignored -> waiters.wake());
+  }
+
+  @Override
+  public CompletionStage<List<Event>> read(EventQuery query) {
+    if (query.after() != null) {
+      try {
+        EventTable.seq(query.after());
+      } catch (RuntimeException e) {
+        return java.util.concurrent.CompletableFuture.failedFuture(e);
+      }
+    }
+    return sql.read("read the event log", c -> EventTable.read(c, query));
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> lastId() {
+    return sql.read("read the event log", EventTable::lastId);
+  }
+
+  @Override
+  public CompletionStage<List<Event>> await(String after, Duration wait) {
+    var next = waiters.next(wait.toMillis());
+    return read(EventQuery.after(after, EventQuery.MAX_LIMIT)).thenCompose(now -> {
+      if (!now.isEmpty() || wait.isZero()) {
+        next.complete(null);
+        return completedFuture(now);
+      }
+      return next.thenCompose(ignored -> read(EventQuery.after(after, EventQuery.MAX_LIMIT)));
+    });
+  }
+
+  @Override
+  public CompletionStage<Long> trim(Instant before) {
+    return sql.write("trim the event log", c -> EventTable.trimBatch(c, before), ignored -> {})
+        .thenCompose(n -> n == 0 ? completedFuture(0L) : trim(before).thenApply(more -> n + more));
   }
 
 
@@ -162,7 +263,8 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
 
   @Override
   public CompletionStage<List<Expired>> purgeExpired() {
-    List<Session> expired = index.removeExpired(clock.instant());
+    Instant now = clock.instant();
+    List<Session> expired = index.removeExpired(now);
     if (expired.isEmpty()) {
       return completedFuture(List.of());
     }
@@ -174,8 +276,11 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
         }
         st.executeBatch();
       }
+      for (Session s : expired) {
+        EventTable.insert(c, Event.of(Event.Type.SESSION_EXPIRED, now, s.id(), s.userId(), null, null, Actor.SYSTEM));
+      }
       return expired.stream().map(Expired::of).toList();
-    }, ignored -> {});
+    }, ignored -> waiters.wake());
   }
 
   @Override

@@ -62,7 +62,7 @@ public final class EmbeddedStore implements AutoCloseable {
         st.execute("PRAGMA journal_mode=WAL");
         st.execute("PRAGMA synchronous=FULL");
         st.execute("PRAGMA busy_timeout=5000");
-        for (String ddl : (EmbeddedSessionStore.SCHEMA + EmbeddedMemberStore.SCHEMA
+        for (String ddl : (EmbeddedSessionStore.SCHEMA + EventTable.SCHEMA + EmbeddedMemberStore.SCHEMA
             + EmbeddedWebhookCursorStore.SCHEMA).split(";")) {
           if (!ddl.isBlank()) {
             st.execute(ddl);

@@ -7,6 +7,8 @@ import dev.sessiond.core.Member;
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
 import dev.sessiond.core.Tokens;
+import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.Reasons;
 import dev.sessiond.core.store.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,11 +40,11 @@ class EmbeddedStoreDurabilityTest {
     Member member = new Member(Tokens.newId(), "m", "h", Profile.admin("m"), Instant.ofEpochMilli(clock.millis()));
     try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
       for (Session s : List.of(kept, deleted, userDeleted)) {
-        store.sessions().create(s).toCompletableFuture().join();
+        store.sessions().create(s, Actor.API_TOKEN).toCompletableFuture().join();
       }
       store.members().create(member).toCompletableFuture().join();
-      store.sessions().delete(deleted.id()).toCompletableFuture().join();
-      store.sessions().deleteByUser("c").toCompletableFuture().join();
+      store.sessions().delete(deleted.id(), Actor.API_TOKEN, Reasons.DELETED).toCompletableFuture().join();
+      store.sessions().deleteByUser("c", Actor.API_TOKEN, Reasons.USER).toCompletableFuture().join();
     }
     try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
       assertThat(store.sessions().findByTokenHash(kept.tokenHash()).toCompletableFuture().join()).contains(kept);
@@ -56,7 +58,7 @@ class EmbeddedStoreDurabilityTest {
   void useRecordedBeforeACleanCloseSurvives() {
     Session s = session("d", Duration.ofMinutes(10));
     try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
-      store.sessions().create(s).toCompletableFuture().join();
+      store.sessions().create(s, Actor.API_TOKEN).toCompletableFuture().join();
       clock.advance(Duration.ofMinutes(9));
       store.sessions().touch(s.touchedAt(clock.instant(), Duration.ofMinutes(10)));
     }
@@ -70,7 +72,7 @@ class EmbeddedStoreDurabilityTest {
   void expiredRowsAreNotLoaded() {
     Session s = session("e", Duration.ofMinutes(1));
     try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
-      store.sessions().create(s).toCompletableFuture().join();
+      store.sessions().create(s, Actor.API_TOKEN).toCompletableFuture().join();
     }
     clock.advance(Duration.ofMinutes(2));
     try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
@@ -98,7 +100,7 @@ class EmbeddedStoreDurabilityTest {
       for (int i = 0; i < 1000; i++) {
         Session s = session("group-" + (i % 10), Duration.ofHours(1));
         sessions.add(s);
-        writes.add(store.sessions().create(s).toCompletableFuture());
+        writes.add(store.sessions().create(s, Actor.API_TOKEN).toCompletableFuture());
       }
       CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
     }
@@ -114,7 +116,7 @@ class EmbeddedStoreDurabilityTest {
     try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
       List<CompletableFuture<Void>> writes = new ArrayList<>();
       for (int i = 0; i < 100_000; i++) {
-        writes.add(store.sessions().create(session("load-" + (i % 1000), Duration.ofHours(1))).toCompletableFuture());
+        writes.add(store.sessions().create(session("load-" + (i % 1000), Duration.ofHours(1)), Actor.API_TOKEN).toCompletableFuture());
       }
       CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
     }

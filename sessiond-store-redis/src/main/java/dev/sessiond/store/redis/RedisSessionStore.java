@@ -4,14 +4,18 @@ import static java.util.concurrent.CompletableFuture.completedFuture;
 
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
+import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.Event;
+import dev.sessiond.core.events.EventQuery;
+import dev.sessiond.core.events.Reasons;
 import dev.sessiond.core.store.SessionStore;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,62 +25,63 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sessions in Redis or Redis Cluster. Keys ({@code g} is the generation, {@code {…}} a hash tag):
+ * Sessions and their event log in Redis or Redis Cluster. Keys ({@code g} is the generation):
  *
  * <pre>
  * {sd}:gen               STRING  generation g; POST /sessions/clear increments it        INCR (in a script)
- * sd:t:&lt;tokenHash&gt;       HASH    id uid th profile created last exp deadline ip ua gen   HSET + PEXPIREAT exp
- *                                verify = HGETALL sd:t:&lt;h&gt; + GET {sd}:gen, one round trip
- * sd:i:&lt;sessionId&gt;       STRING  tokenHash                                             SET PXAT exp
- * sd:u:{&lt;userId&gt;}:g      ZSET    sessionId -&gt; exp ms (a user's sessions)               ZADD; PEXPIREAT deadline
- * {sd}:all:g             ZSET    sessionId, score 0: keyset pages                      ZRANGE BYLEX (after + LIMIT
+ * {sd}:t:&lt;tokenHash&gt;     HASH    id uid th profile created last exp deadline ip ua gen   HSET + PEXPIREAT exp
+ *                                verify = HGETALL {sd}:t:&lt;h&gt; + GET {sd}:gen, one round trip
+ * {sd}:i:&lt;sessionId&gt;     STRING  tokenHash                                             SET PXAT exp
+ * {sd}:u:&lt;userId&gt;:g      ZSET    sessionId -&gt; exp ms (a user's sessions)               ZADD; PEXPIREAT deadline
+ * {sd}:all:g             ZSET    sessionId, score 0: keyset pages                      ZRANGE BYLEX (after + LIMIT)
  * {sd}:users:g           ZSET    userId, score 0: keyset pages of users                ZRANGE BYLEX
  * {sd}:exp:g             ZSET    "userId sessionId" -&gt; exp ms: what purge removes       ZRANGEBYSCORE -inf now
+ * {sd}:log               STREAM  the event log (fields: see StreamLog)                  XADD in each change's script;
+ *                                read XRANGE (after, +), follow XREAD BLOCK, trim XTRIM MINID
  * </pre>
  *
- * Expiry is Redis's own: token and ID keys carry their deadline (PXAT) and vanish with it, so
- * verification needs no sweep. Purge only walks the entries of {@code {sd}:exp:g} that are
- * already due, and removes them from the indexes, so no index keeps stale entries. Clear is one
- * script on the {@code {sd}} slot that counts the live sessions and increments the generation:
+ * <p>Every change is one Lua script ({@link Scripts}) that makes the change and appends its
+ * event to {@code {sd}:log}, so Redis applies both or neither. A script may only touch keys of
+ * one hash slot on a Cluster, and the log is one ordered Stream, so every key shares the hash
+ * tag {@code {sd}}: on a Cluster all of sessiond's data lives on one master (and its
+ * replicas). A Cluster thus buys failover, not more memory or throughput; before the log, every
+ * request touched the {@code {sd}} slot anyway (the generation on each verify, the indexes on
+ * each write).
+ *
+ * <p>Expiry is Redis's own: token and ID keys carry their deadline (PXAT) and vanish with it,
+ * so verification needs no sweep. Purge walks only the entries of {@code {sd}:exp:g} that are
+ * due, removes them from the indexes and logs each as expired, once across all nodes. Clear is
+ * one O(1) script that counts the live sessions, increments the generation and logs one event:
  * from then on every node refuses every older session (verify compares generations), and the
- * old keys are deleted in the background. Per-user keys share the user's hash tag. Thread-safe.
+ * old keys are deleted in the background. Thread-safe.
  */
 public final class RedisSessionStore implements SessionStore {
 
   static final String GEN = "{sd}:gen";
+  private static final String[] KEYS = {GEN};
   private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
-  private static final String CREATE = "redis.call('HSET', KEYS[1], unpack(ARGV, 2)) "
-      + "redis.call('PEXPIREAT', KEYS[1], ARGV[1]) return 1";
-  // ARGV: score, session ID, the session's deadline (ms), now (ms): the user's key lives as long as its longest session.
-  private static final String USER_ADD = "redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) "
-      + "local left = redis.call('PTTL', KEYS[1]) "
-      + "if left < 0 or tonumber(ARGV[4]) + left < tonumber(ARGV[3]) then redis.call('PEXPIREAT', KEYS[1], ARGV[3]) end return 1";
-  private static final String TOUCH = "if redis.call('EXISTS', KEYS[1]) == 1 then "
-      + "redis.call('HSET', KEYS[1], 'last', ARGV[1], 'exp', ARGV[2]) redis.call('PEXPIREAT', KEYS[1], ARGV[2]) return 1 end return 0";
-  private static final String SET_PROFILE = "if redis.call('EXISTS', KEYS[1]) == 1 then "
-      + "redis.call('HSET', KEYS[1], 'profile', ARGV[1]) return 1 end return 0";
-  private static final String CLEAR = "if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return -1 end "
-      + "local n = redis.call('ZCOUNT', KEYS[2], '(' .. ARGV[2], '+inf') redis.call('INCR', KEYS[1]) return n";
   private static final int BATCH = 1000;
 
   private final RedisConnection redis;
   private final Clock clock;
+  private final StreamLog log;
 
   public RedisSessionStore(RedisConnection redis, Clock clock) {
     this.redis = redis;
     this.clock = clock;
+    this.log = new StreamLog(redis);
   }
 
   static String tok(String hash) {
-    return "sd:t:" + hash;
+    return "{sd}:t:" + hash;
   }
 
   static String idKey(String id) {
-    return "sd:i:" + id;
+    return "{sd}:i:" + id;
   }
 
   static String user(String uid, long g) {
-    return "sd:u:{" + uid + "}:" + g;
+    return "{sd}:u:" + uid + ":" + g;
   }
 
   static String all(long g) {
@@ -95,28 +100,31 @@ public final class RedisSessionStore implements SessionStore {
     return redis.run("read the generation", c -> c.get(GEN)).thenApply(v -> v == null ? 0L : Long.parseLong(v));
   }
 
+  private <T> CompletableFuture<T> script(String what, String script, ScriptOutputType type, List<String> args) {
+    return redis.run(what, c -> c.<T>eval(script, type, KEYS, args.toArray(String[]::new)));
+  }
+
+  private List<String> head(long nowMillis, String... more) {
+    List<String> args = new ArrayList<>();
+    args.add(Long.toString(nowMillis));
+    args.addAll(List.of(more));
+    return args;
+  }
+
   @Override
-  public CompletionStage<Void> create(Session s) {
-    return gen().thenCompose(g -> redis.run("create a session", c -> {
-      long exp = s.expiresAt().toEpochMilli();
-      Map<String, String> fields = Codec.fields(s, g);
-      String[] args = new String[1 + fields.size() * 2];
-      args[0] = Long.toString(exp);
-      int i = 1;
-      for (Map.Entry<String, String> e : fields.entrySet()) {
-        args[i++] = e.getKey();
-        args[i++] = e.getValue();
-      }
-      return CompletableFuture.allOf(
-          c.<Long>eval(CREATE, ScriptOutputType.INTEGER, new String[] {tok(s.tokenHash())}, args).toCompletableFuture(),
-          c.set(idKey(s.id()), s.tokenHash(), SetArgs.Builder.pxAt(exp)).toCompletableFuture(),
-          c.<Long>eval(USER_ADD, ScriptOutputType.INTEGER, new String[] {user(s.userId(), g)},
-              Long.toString(exp), s.id(), Long.toString(s.deadline().toEpochMilli()), Long.toString(clock.millis()))
-              .toCompletableFuture(),
-          c.zadd(all(g), 0, s.id()).toCompletableFuture(),
-          c.zadd(users(g), 0, s.userId()).toCompletableFuture(),
-          c.zadd(exp(g), exp, s.userId() + " " + s.id()).toCompletableFuture());
-    }));
+  public CompletionStage<Void> create(Session s, Actor actor) {
+    long now = clock.millis();
+    Map<String, String> fields = Codec.fields(s, 0);
+    fields.remove("gen");
+    List<String> args = head(now, s.id(), s.userId(), s.tokenHash(), Long.toString(s.expiresAt().toEpochMilli()),
+        Long.toString(s.deadline().toEpochMilli()), Integer.toString(fields.size() * 2));
+    fields.forEach((k, v) -> {
+      args.add(k);
+      args.add(v);
+    });
+    args.addAll(StreamLog.fields(Event.of(Event.Type.SESSION_CREATED, Instant.ofEpochMilli(now), null, null, null, null, actor)));
+    args.addAll(List.of("s", s.id(), "u", s.userId()));
+    return this.<String>script("create a session", Scripts.CREATE, ScriptOutputType.VALUE, args).thenApply(id -> null);
   }
 
   @Override
@@ -145,90 +153,49 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public CompletionStage<Void> touch(Session t) {
-    String last = Long.toString(t.lastSeenAt().toEpochMilli());
-    long exp = t.expiresAt().toEpochMilli();
-    return gen().thenCompose(g -> redis.run("record session use", c -> CompletableFuture.allOf(
-        c.<Long>eval(TOUCH, ScriptOutputType.INTEGER, new String[] {tok(t.tokenHash())}, last, Long.toString(exp))
-            .toCompletableFuture(),
-        c.pexpireat(idKey(t.id()), exp).toCompletableFuture(),
-        c.zadd(user(t.userId(), g), io.lettuce.core.ZAddArgs.Builder.xx(), (double) exp, t.id()).toCompletableFuture(),
-        c.zadd(exp(g), io.lettuce.core.ZAddArgs.Builder.xx(), (double) exp, t.userId() + " " + t.id())
-            .toCompletableFuture())));
+    return this.<Long>script("record session use", Scripts.TOUCH, ScriptOutputType.INTEGER, List.of(t.tokenHash(), t.id(),
+        t.userId(), Long.toString(t.lastSeenAt().toEpochMilli()), Long.toString(t.expiresAt().toEpochMilli())))
+        .thenApply(n -> null);
   }
 
-  /** A session's keys, enough to remove it everywhere. */
-  private record Ref(String id, String userId, String tokenHash) {}
-
-  @Override
-  public CompletionStage<Integer> delete(String id) {
-    return findById(id).thenCompose(found -> found.isEmpty()
-        ? completedFuture(0)
-        : gen().thenCompose(g -> remove(List.of(new Ref(id, found.get().userId(), found.get().tokenHash())), g)));
+  private List<String> revocation(long now, String id, Actor actor, String reason) {
+    List<String> args = head(now, id);
+    args.addAll(StreamLog.fields(Event.of(Event.Type.SESSION_REVOKED, Instant.ofEpochMilli(now), null, null, null, reason, actor)));
+    return args;
   }
 
   @Override
-  public CompletionStage<Integer> deleteByUser(String userId) {
-    return gen().thenCompose(g -> refsOfUser(userId, g).thenCompose(refs -> remove(refs, g)
-        .thenCompose(n -> redis.run("delete a user", c -> CompletableFuture.allOf(
-            c.del(user(userId, g)).toCompletableFuture(),
-            c.zrem(users(g), userId).toCompletableFuture())).thenApply(v -> n))));
+  public CompletionStage<Integer> delete(String id, Actor actor, String reason) {
+    return this.<Long>script("delete a session", Scripts.DELETE, ScriptOutputType.INTEGER,
+        revocation(clock.millis(), id, actor, reason)).thenApply(Long::intValue);
   }
 
-  private CompletableFuture<List<Ref>> refsOfUser(String userId, long g) {
-    return redis.run("list a user's sessions", c -> c.zrange(user(userId, g), 0, -1)).thenCompose(ids -> refs(userId, ids));
+  @Override
+  public CompletionStage<Integer> deleteByUser(String userId, Actor actor, String reason) {
+    return this.<Long>script("delete a user's sessions", Scripts.DELETE_USER, ScriptOutputType.INTEGER,
+        revocation(clock.millis(), userId, actor, reason)).thenApply(Long::intValue);
   }
 
-  private CompletableFuture<List<Ref>> refs(String userId, List<String> ids) {
-    if (ids.isEmpty()) {
-      return completedFuture(List.of());
-    }
-    return redis.run("find sessions", c -> c.mget(ids.stream().map(RedisSessionStore::idKey).toArray(String[]::new)))
-        .thenApply(values -> {
-          List<Ref> refs = new ArrayList<>();
-          for (int i = 0; i < values.size(); i++) {
-            if (values.get(i).hasValue()) {
-              refs.add(new Ref(ids.get(i), userId, values.get(i).getValue()));
-            }
-          }
-          return refs;
-        });
-  }
-
-  /** Deletes sessions everywhere; returns how many were still live (their token key existed). */
-  private CompletableFuture<Integer> remove(List<Ref> refs, long g) {
-    if (refs.isEmpty()) {
-      return completedFuture(0);
-    }
-    return redis.run("delete sessions", c -> {
-      List<CompletableFuture<Long>> deleted = new ArrayList<>();
-      for (Ref r : refs) {
-        deleted.add(c.del(tok(r.tokenHash())).toCompletableFuture());
-      }
-      List<CompletableFuture<?>> rest = new ArrayList<>();
-      rest.add(c.del(refs.stream().map(r -> idKey(r.id())).toArray(String[]::new)).toCompletableFuture());
-      rest.add(c.zrem(all(g), refs.stream().map(Ref::id).toArray(String[]::new)).toCompletableFuture());
-      rest.add(c.zrem(exp(g), refs.stream().map(r -> r.userId() + " " + r.id()).toArray(String[]::new)).toCompletableFuture());
-      Map<String, List<String>> byUser = new HashMap<>();
-      refs.forEach(r -> byUser.computeIfAbsent(r.userId(), u -> new ArrayList<>()).add(r.id()));
-      byUser.forEach((uid, ids) -> rest.add(c.zrem(user(uid, g), ids.toArray(String[]::new)).toCompletableFuture()
-          .thenCompose(n -> c.zcard(user(uid, g))).thenCompose(left -> left == 0
-              ? c.zrem(users(g), uid) : completedFuture(0L))));
-      return CompletableFuture.allOf(deleted.toArray(CompletableFuture[]::new))
-          .thenCombine(CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)), (a, b) ->
-              (int) deleted.stream().mapToLong(CompletableFuture::join).sum());
+  @Override
+  public CompletionStage<Integer> deleteAll(Actor actor) {
+    long now = clock.millis();
+    List<String> args = head(now);
+    args.addAll(StreamLog.fields(Event.of(Event.Type.SESSION_REVOKED, Instant.ofEpochMilli(now), null, null, null,
+        Reasons.CLEAR, actor)));
+    return this.<List<Object>>script("clear every session", Scripts.CLEAR, ScriptOutputType.MULTI, args).thenApply(r -> {
+      cleanUp(((Number) r.get(1)).longValue());
+      return ((Number) r.get(0)).intValue();
     });
   }
 
   @Override
-  public CompletionStage<Integer> deleteAll() {
-    return gen().thenCompose(g -> redis.run("clear every session", c -> c.<Long>eval(CLEAR, ScriptOutputType.INTEGER,
-        new String[] {GEN, exp(g)}, Long.toString(g), Long.toString(clock.millis()))).thenCompose(n -> {
-          if (n < 0) {
-            return deleteAll();   // another node cleared first: count again on the new generation
-          }
-          cleanUp(g);
-          return completedFuture(n.intValue());
-        }));
+  public CompletionStage<Void> disconnected(String sessionId, String userId, Actor actor) {
+    long now = clock.millis();
+    List<String> args = head(now);
+    args.addAll(StreamLog.fields(Event.of(Event.Type.SESSION_DISCONNECTED, Instant.ofEpochMilli(now), null, null, null, null,
+        actor)));
+    args.addAll(List.of("s", sessionId, "u", userId));
+    return this.<String>script("log a disconnect", Scripts.LOG, ScriptOutputType.VALUE, args).thenApply(id -> null);
   }
 
   /** Deletes the keys of generation {@code g} in the background, a batch at a time. */
@@ -308,7 +275,6 @@ public final class RedisSessionStore implements SessionStore {
     Range<String> range = Range.from(after == null ? Range.Boundary.unbounded() : Range.Boundary.excluding(after),
         Range.Boundary.unbounded());
     int want = limit - acc.size();
-    String now = "(" + clock.millis();
     return redis.run("list users", c -> c.zrangebylex(users(g), range, Limit.create(0, want))).thenCompose(uids ->
         redis.run("list users", c -> {
           List<CompletableFuture<Long>> live = uids.stream()
@@ -333,13 +299,8 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
-    String json = Codec.json(profile);
-    return gen().thenCompose(g -> refsOfUser(userId, g)).thenCompose(refs -> redis.run("update profiles", c -> {
-      List<CompletableFuture<Long>> changed = refs.stream().map(r -> c.<Long>eval(SET_PROFILE, ScriptOutputType.INTEGER,
-          new String[] {tok(r.tokenHash())}, json).toCompletableFuture()).toList();
-      return CompletableFuture.allOf(changed.toArray(CompletableFuture[]::new))
-          .thenApply(v -> (int) changed.stream().mapToLong(CompletableFuture::join).sum());
-    }));
+    return this.<Long>script("update profiles", Scripts.SET_PROFILE, ScriptOutputType.INTEGER,
+        List.of(Codec.json(profile), userId)).thenApply(Long::intValue);
   }
 
   @Override
@@ -354,28 +315,37 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public CompletionStage<List<Expired>> purgeExpired() {
-    return gen().thenCompose(g -> redis.run("find expired sessions", c -> c.zrangebyscore(exp(g),
-        Range.create(Double.NEGATIVE_INFINITY, (double) clock.millis()), Limit.create(0, BATCH)))
-        .thenCompose(members -> redis.run("purge expired sessions", c -> {
-          List<CompletableFuture<Long>> won = members.stream()
-              .map(m -> c.zrem(exp(g), m).toCompletableFuture()).toList();
-          return CompletableFuture.allOf(won.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<Expired> mine = new ArrayList<>();
-            for (int i = 0; i < members.size(); i++) {
-              if (won.get(i).join() > 0) {
-                String[] parts = members.get(i).split(" ", 2);
-                mine.add(new Expired(parts[1], parts[0]));
-              }
-            }
-            return mine;
-          });
-        })).thenCompose(expired -> {
-          if (expired.isEmpty()) {
-            return completedFuture(expired);
+    return purge(new ArrayList<>());
+  }
+
+  private CompletableFuture<List<Expired>> purge(List<Expired> acc) {
+    return this.<List<Object>>script("purge expired sessions", Scripts.PURGE, ScriptOutputType.MULTI,
+        List.of(Long.toString(clock.millis()), Integer.toString(BATCH))).thenCompose(r -> {
+          for (int i = 0; i + 1 < r.size(); i += 2) {
+            acc.add(new Expired((String) r.get(i + 1), (String) r.get(i)));
           }
-          List<Ref> refs = expired.stream().map(e -> new Ref(e.id(), e.userId(), "-")).toList();
-          return remove(refs, g).thenApply(n -> expired);
-        }));
+          return r.size() / 2 < BATCH ? completedFuture(acc) : purge(acc);
+        });
+  }
+
+  @Override
+  public CompletionStage<List<Event>> read(EventQuery query) {
+    return log.read(query);
+  }
+
+  @Override
+  public CompletionStage<Long> trim(Instant before) {
+    return log.trim(before);
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> lastId() {
+    return log.lastId();
+  }
+
+  @Override
+  public CompletionStage<List<Event>> await(String after, Duration wait) {
+    return log.await(after, wait);
   }
 
   @Override
@@ -384,6 +354,7 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   @Override
-  public void close() {}
-
+  public void close() {
+    log.close();
+  }
 }

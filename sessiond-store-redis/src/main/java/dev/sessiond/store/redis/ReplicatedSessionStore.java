@@ -2,7 +2,12 @@ package dev.sessiond.store.redis;
 
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
+import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.Event;
+import dev.sessiond.core.events.EventQuery;
 import dev.sessiond.core.store.SessionStore;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -43,23 +48,48 @@ public final class ReplicatedSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<Void> create(Session session) {
-    return replicated("a new session", changes.create(session));
+  public CompletionStage<Void> create(Session session, Actor actor) {
+    return replicated("a new session", changes.create(session, actor));
   }
 
   @Override
-  public CompletionStage<Integer> delete(String id) {
-    return replicated("a revocation", changes.delete(id));
+  public CompletionStage<Integer> delete(String id, Actor actor, String reason) {
+    return replicated("a revocation", changes.delete(id, actor, reason));
   }
 
   @Override
-  public CompletionStage<Integer> deleteByUser(String userId) {
-    return replicated("a revocation", changes.deleteByUser(userId));
+  public CompletionStage<Integer> deleteByUser(String userId, Actor actor, String reason) {
+    return replicated("a revocation", changes.deleteByUser(userId, actor, reason));
   }
 
   @Override
-  public CompletionStage<Integer> deleteAll() {
-    return replicated("a clear", changes.deleteAll());
+  public CompletionStage<Integer> deleteAll(Actor actor) {
+    return replicated("a clear", changes.deleteAll(actor));
+  }
+
+  @Override
+  public CompletionStage<Void> disconnected(String sessionId, String userId, Actor actor) {
+    return replicated("a disconnect", changes.disconnected(sessionId, userId, actor));
+  }
+
+  @Override
+  public CompletionStage<List<Event>> read(EventQuery query) {
+    return reads.read(query);
+  }
+
+  @Override
+  public CompletionStage<Long> trim(Instant before) {
+    return reads.trim(before);
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> lastId() {
+    return reads.lastId();
+  }
+
+  @Override
+  public CompletionStage<List<Event>> await(String after, Duration wait) {
+    return reads.await(after, wait);
   }
 
   @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessiond.core.SessiondException;
+import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.Reasons;
 import dev.sessiond.core.store.MutableClock;
 import dev.sessiond.core.store.SessionStore;
 import dev.sessiond.core.store.SessionStoreContract;
@@ -38,11 +40,11 @@ class RedisReplicatedSessionStoreTest extends SessionStoreContract {
     replica.stop();
     try {
       long started = System.nanoTime();
-      assertThatThrownBy(() -> await(store.create(session("after-the-replica-left"))))
+      assertThatThrownBy(() -> await(store.create(session("after-the-replica-left"), Actor.API_TOKEN)))
           .isInstanceOf(CompletionException.class)
           .hasCauseInstanceOf(SessiondException.StoreUnavailable.class);
       assertThat((System.nanoTime() - started) / 1_000_000).isBetween(1_000L, 3_000L);
-      assertThatThrownBy(() -> await(store.delete(kept.id())))
+      assertThatThrownBy(() -> await(store.delete(kept.id(), Actor.API_TOKEN, Reasons.DELETED)))
           .hasCauseInstanceOf(SessiondException.StoreUnavailable.class);
       assertThat(await(store.findByTokenHash(kept.tokenHash()))).isEmpty();
     } finally {

@@ -1,0 +1,171 @@
+package dev.sessiond.store.redis;
+
+import dev.sessiond.core.SessiondException;
+import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.Event;
+import dev.sessiond.core.events.EventQuery;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XTrimArgs;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * The read side of the event log kept in the Stream {@code {sd}:log}: an event's ID is its
+ * Stream entry ID ({@code <ms>-<seq>}), its fields are {@code t} (type), {@code tm} (time, ms),
+ * {@code s}, {@code u}, {@code c}, {@code r}, {@code ak}, {@code au}, {@code as} (actor kind,
+ * user, session), each only when it has a value. Filters are applied here, a chunk at a time.
+ * Following uses {@code XREAD BLOCK} on a connection of its own, so it never holds up others.
+ */
+final class StreamLog implements AutoCloseable {
+
+  static final String KEY = Scripts.PREFIX + "log";
+  private static final Pattern ID = Pattern.compile("\\d{1,19}-\\d{1,19}");
+  private static final int CHUNK = 1000;
+  /** Below the command timeout, so a quiet log is not mistaken for a lost link. */
+  private static final long MAX_BLOCK_MS = RedisConnection.COMMAND_TIMEOUT.toMillis() * 3 / 4;
+
+  private final RedisConnection redis;
+  private final Object followerLock = new Object();
+  private RedisConnection follower;
+
+  StreamLog(RedisConnection redis) {
+    this.redis = redis;
+  }
+
+  /** The event's fields for XADD, without those the script fills in (session, user, count). */
+  static List<String> fields(Event e) {
+    List<String> f = new ArrayList<>(12);
+    f.add("t");
+    f.add(e.type().wire());
+    f.add("tm");
+    f.add(Long.toString(e.time().toEpochMilli()));
+    add(f, "r", e.reason());
+    add(f, "ak", e.actor().kind().name());
+    add(f, "au", e.actor().userId());
+    add(f, "as", e.actor().sessionId());
+    return f;
+  }
+
+  private static void add(List<String> f, String name, String value) {
+    if (value != null) {
+      f.add(name);
+      f.add(value);
+    }
+  }
+
+  static Event event(StreamMessage<String, String> m) {
+    Map<String, String> f = m.getBody();
+    String count = f.get("c");
+    return new Event(m.getId(), Event.Type.ofWire(f.get("t")), Instant.ofEpochMilli(Long.parseLong(f.get("tm"))),
+        f.get("s"), f.get("u"), count == null ? null : Integer.valueOf(count), f.get("r"),
+        new Actor(Actor.Kind.valueOf(f.get("ak")), f.get("au"), f.get("as")));
+  }
+
+  static String requireId(String id) {
+    if (id != null && !ID.matcher(id).matches()) {
+      throw new SessiondException.Invalid("not an event ID: " + id);
+    }
+    return id;
+  }
+
+  CompletableFuture<List<Event>> read(EventQuery q) {
+    try {
+      requireId(q.after());
+    } catch (SessiondException.Invalid e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return scan(q, q.after(), new ArrayList<>());
+  }
+
+  private CompletableFuture<List<Event>> scan(EventQuery q, String after, List<Event> acc) {
+    Range<String> range = Range.from(after == null ? Range.Boundary.unbounded() : Range.Boundary.excluding(after),
+        Range.Boundary.unbounded());
+    int chunk = q.userId() == null && q.sessionId() == null && q.type() == null ? q.limit() - acc.size() : CHUNK;
+    return redis.run("read the event log", c -> c.xrange(KEY, range, Limit.create(0, chunk))).thenCompose(found -> {
+      for (StreamMessage<String, String> m : found) {
+        Event e = event(m);
+        if (q.matches(e)) {
+          acc.add(e);
+          if (acc.size() == q.limit()) {
+            return CompletableFuture.completedFuture(acc);
+          }
+        }
+      }
+      if (found.size() < chunk) {
+        return CompletableFuture.completedFuture(acc);
+      }
+      return scan(q, found.get(found.size() - 1).getId(), acc);
+    });
+  }
+
+  CompletableFuture<Optional<String>> lastId() {
+    return redis.run("read the event log", c -> c.xrevrange(KEY, Range.create("-", "+"), Limit.create(0, 1)))
+        .thenApply(found -> found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).getId()));
+  }
+
+  CompletableFuture<Long> trim(Instant before) {
+    return redis.run("trim the event log", c -> c.xtrim(KEY, new XTrimArgs().minId(before.toEpochMilli() + "-0")));
+  }
+
+  CompletableFuture<List<Event>> await(String after, Duration wait) {
+    try {
+      requireId(after);
+    } catch (SessiondException.Invalid e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    return awaitUntil(after == null ? "0-0" : after, deadline);
+  }
+
+  @SuppressWarnings("unchecked")
+  private CompletableFuture<List<Event>> awaitUntil(String after, long deadline) {
+    long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+    RedisConnection f;
+    try {
+      f = follower();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(RedisConnection.unavailable("follow the event log", e));
+    }
+    XReadArgs args = XReadArgs.Builder.count(EventQuery.MAX_LIMIT);
+    if (left > 0) {
+      args.block(Math.min(left, MAX_BLOCK_MS));
+    }
+    return f.run("follow the event log", c -> c.xread(args, XReadArgs.StreamOffset.from(KEY, after))).thenCompose(found -> {
+      if (found != null && !found.isEmpty()) {
+        return CompletableFuture.completedFuture(found.stream().map(StreamLog::event).toList());
+      }
+      if (deadline - System.nanoTime() <= 0) {
+        return CompletableFuture.completedFuture(List.of());
+      }
+      return awaitUntil(after, deadline);
+    });
+  }
+
+  private RedisConnection follower() {
+    synchronized (followerLock) {
+      if (follower == null) {
+        follower = redis.another();
+      }
+      return follower;
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (followerLock) {
+      if (follower != null) {
+        follower.close();
+        follower = null;
+      }
+    }
+  }
+}
