@@ -1,21 +1,32 @@
 package dev.sessiond.core;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Logs members in: throttled per username and per client IP, the same answer for a wrong
- * username as for a wrong password, and about the same time for both.
+ * username as for a wrong password, and about the same time for both. A password check counts
+ * against its username and IP from the moment it is let in, before its hash is computed, so
+ * parallel guesses cannot outrun the limit; and at most {@link #MAX_IN_FLIGHT} checks wait for
+ * the hashing pool at once, the rest are refused at once (RateLimited, retry in a second)
+ * instead of queueing without bound.
  */
 public final class LoginService {
 
   public static final int FAILURES_PER_USERNAME = 5;
   public static final int FAILURES_PER_IP = 20;
+  public static final int MAX_IN_FLIGHT = 64;
 
   private final MemberService members;
   private final SessionService sessions;
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
   private final CompletionStage<String> decoyHash;
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   public LoginService(MemberService members, SessionService sessions, PasswordHasher hasher, LoginThrottle throttle) {
     this.members = members;
@@ -33,17 +44,13 @@ public final class LoginService {
       throw new SessiondException.Unauthorized("wrong username or password");
     }
     String userKey = "user:" + username;
-    String ipKey = "ip:" + ip;
-    throttle.check(userKey, FAILURES_PER_USERNAME);
-    throttle.check(ipKey, FAILURES_PER_IP);
-    return members.findByUsername(username).thenCompose(found -> {
+    return throttled(userKey, ip, wrong -> members.findByUsername(username).thenCompose(found -> {
       CompletionStage<String> hash = found.isPresent()
-          ? java.util.concurrent.CompletableFuture.completedFuture(found.get().passwordHash())
+          ? CompletableFuture.completedFuture(found.get().passwordHash())
           : decoyHash;
       return hash.thenCompose(h -> hasher.verify(password, h)).thenCompose(ok -> {
         if (!ok || found.isEmpty()) {
-          throttle.fail(userKey);
-          throttle.fail(ipKey);
+          wrong.set(true);
           throw new SessiondException.Unauthorized("wrong username or password");
         }
         Member member = found.get();
@@ -54,7 +61,7 @@ public final class LoginService {
         return sessions.create(new SessionService.NewSession(member.id(), member.profile(), null, ip, userAgent),
             dev.sessiond.core.events.Actor.member(member.id()));
       });
-    });
+    }));
   }
 
   /**
@@ -76,26 +83,54 @@ public final class LoginService {
       }
       Member member = found.get();
       String userKey = "user:" + member.username();
-      String ipKey = "ip:" + ip;
-      throttle.check(userKey, FAILURES_PER_USERNAME);
-      throttle.check(ipKey, FAILURES_PER_IP);
-      if (current.length() > MemberService.MAX_PASSWORD_LENGTH) {
-        return wrongCurrent(userKey, ipKey);
-      }
-      return hasher.verify(current, member.passwordHash()).thenCompose(ok -> {
-        if (!ok) {
-          return wrongCurrent(userKey, ipKey);
-        }
-        throttle.reset(userKey);
-        return members.changeOwnPassword(member.id(), newPassword, session.id());
+      return throttled(userKey, ip, wrong -> {
+        CompletionStage<Boolean> ok = current.length() > MemberService.MAX_PASSWORD_LENGTH
+            ? CompletableFuture.completedFuture(false)
+            : hasher.verify(current, member.passwordHash());
+        return ok.thenCompose(right -> {
+          if (!right) {
+            wrong.set(true);
+            throw new SessiondException.Forbidden("the current password is wrong");
+          }
+          throttle.reset(userKey);
+          return members.changeOwnPassword(member.id(), newPassword, session.id());
+        });
       });
     });
   }
 
-  private CompletionStage<Integer> wrongCurrent(String userKey, String ipKey) {
-    throttle.fail(userKey);
-    throttle.fail(ipKey);
-    throw new SessiondException.Forbidden("the current password is wrong");
+  /**
+   * Runs a password check under the throttle: reserves the username and the IP (RateLimited
+   * when either is spent, or when too many checks are in flight), and releases both when the
+   * check ends, as a failure when it set {@code wrong}.
+   */
+  private <T> CompletionStage<T> throttled(String userKey, String ip, Function<AtomicBoolean, CompletionStage<T>> check) {
+    String ipKey = "ip:" + ip;
+    throttle.reserve(userKey, FAILURES_PER_USERNAME);
+    try {
+      throttle.reserve(ipKey, FAILURES_PER_IP);
+    } catch (RuntimeException e) {
+      throttle.release(userKey, false);
+      throw e;
+    }
+    if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
+      inFlight.decrementAndGet();
+      throttle.release(userKey, false);
+      throttle.release(ipKey, false);
+      throw new SessiondException.RateLimited("too many logins in progress, try again shortly", Duration.ofSeconds(1));
+    }
+    AtomicBoolean wrong = new AtomicBoolean();
+    CompletionStage<T> attempt;
+    try {
+      attempt = check.apply(wrong);
+    } catch (RuntimeException e) {
+      attempt = CompletableFuture.failedFuture(e);
+    }
+    return attempt.whenComplete((value, error) -> {
+      inFlight.decrementAndGet();
+      throttle.release(userKey, wrong.get());
+      throttle.release(ipKey, wrong.get());
+    });
   }
 
   /** Forgets failures that left the window; call now and then. */

@@ -1,16 +1,23 @@
 package dev.sessiond.server;
 
 import dev.sessiond.server.http.HttpApi;
+import dev.sessiond.server.http.RequestGuard;
+import dev.sessiond.server.http.VersionCheck;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP server on one event loop. Main deploys one per core on the same port, and Vert.x
- * spreads connections across them.
+ * spreads connections across them. What breaks a connection (a reset, bytes that are not HTTP)
+ * is the client's doing: one DEBUG line, no stack trace.
  */
 final class HttpVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   private final HttpServerOptions options;
   private final Router router;
@@ -29,7 +36,9 @@ final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.createHttpServer(options)
         .invalidRequestHandler(HttpApi::invalidRequest)
-        .requestHandler(router)
+        .connectionHandler(VersionCheck::install)
+        .exceptionHandler(e -> LOG.debug("connection failed: {}", e.toString()))
+        .requestHandler(new RequestGuard(router))
         .listen()
         .onSuccess(server -> port = server.actualPort());
   }

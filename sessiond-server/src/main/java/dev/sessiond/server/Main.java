@@ -191,7 +191,7 @@ public final class Main {
     new LoginPage(login, sessions, cookie, redirects).mount(api);
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
-        .setCompressionSupported(false).setMaxInitialLineLength(8192)
+        .setCompressionSupported(false).setMaxInitialLineLength(8192).setHttp2ClearTextEnabled(false)
         .setMaxWebSocketMessageSize(2 * WebSocketRoute.MAX_MESSAGE_BYTES)
         .setMaxWebSocketFrameSize(2 * WebSocketRoute.MAX_MESSAGE_BYTES)
         .setWebSocketClosingTimeout(3);

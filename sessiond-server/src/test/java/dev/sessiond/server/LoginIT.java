@@ -72,6 +72,35 @@ class LoginIT extends OneServerPerClass {
   }
 
   @Test
+  void sixtyWrongPasswordsSentAtOnceGetAtMostTheLimitOf401sAndTheRest429() throws Exception {
+    createMember("login-parallel", "pw-parallel", null);
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    java.util.List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      answers.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api.port + "/api/login"))
+          .header("Content-Type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"login-parallel\",\"password\":\"guess-" + i + "\"}"))
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofString()));
+    }
+    int unauthorized = 0;
+    int limited = 0;
+    for (var answer : answers) {
+      java.net.http.HttpResponse<String> r = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      if (r.statusCode() == 401) {
+        unauthorized++;
+      } else {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+        assertThat(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow())).isPositive();
+        limited++;
+      }
+    }
+    assertThat(unauthorized).isLessThanOrEqualTo(dev.sessiond.core.LoginService.FAILURES_PER_USERNAME);
+    assertThat(unauthorized + limited).isEqualTo(60);
+    assertThat(api.post("/api/login", "{\"username\":\"login-parallel\",\"password\":\"pw-parallel\"}").status())
+        .as("the limit still holds for the right password").isEqualTo(429);
+  }
+
+  @Test
   void logoutRevokesTheSessionAndClearsTheCookie() {
     createMember("logout-me", "pw-logout", null);
     String token = api.login("logout-me", "pw-logout");

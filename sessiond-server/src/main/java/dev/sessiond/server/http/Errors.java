@@ -35,7 +35,10 @@ public final class Errors {
       case 405 -> "method " + ctx.request().method() + " is not allowed on " + safePath(ctx);
       case 413 -> "request body is larger than " + HttpApi.MAX_BODY_BYTES / 1024 + " KiB";
       case 415 -> "unsupported media type";
-      default -> null;
+      // Other 4xx the framework decides on (417 for an Expect it cannot meet, say): its reason phrase.
+      default -> status >= 400 && status < 500
+          ? io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(java.util.Locale.ROOT)
+          : null;
     };
     if (message == null) {
       send(ctx, new IllegalStateException("HTTP " + status + " without a failure"));

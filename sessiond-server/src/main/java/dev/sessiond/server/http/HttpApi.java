@@ -1,5 +1,6 @@
 package dev.sessiond.server.http;
 
+import dev.sessiond.core.SessiondException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
@@ -28,15 +29,23 @@ public final class HttpApi {
     this.registry = registry;
     this.router = Router.router(vertx);
     router.route().handler(this::timed);
-    // Only requests that may carry bodies: a WebSocket upgrade (a GET) must find its request unread.
+    // Only the methods our routes take bodies with: a WebSocket upgrade (a GET) must find its request unread.
     // One route for all methods, so that no method-specific catch-all turns unknown paths into 405s.
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
     router.route().handler(ctx -> {
       HttpMethod m = ctx.request().method();
-      if (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS) {
+      if (m != HttpMethod.POST && m != HttpMethod.PUT && m != HttpMethod.PATCH && m != HttpMethod.DELETE) {
+        // No route takes a body with another method (and Vert.x refuses to decode a form under one).
         ctx.next();
       } else {
         bodies.handle(ctx);
+        // A body the decoders refuse (a broken chunk, a bad form escape) or a client gone mid-body is
+        // the client's mistake: 400, never the 500 BodyHandler makes of anything but a DecoderException.
+        ctx.request().exceptionHandler(e -> {
+          if (!ctx.failed() && !ctx.response().closed() && !ctx.response().ended()) {
+            ctx.fail(new SessiondException.Invalid("malformed request body"));
+          }
+        });
       }
     });
     router.route().failureHandler(Errors::handle);
@@ -92,13 +101,16 @@ public final class HttpApi {
     return router;
   }
 
-  /** Answers requests the HTTP parser rejected (a broken URI, say) with a JSON 400. */
+  /** Answers requests the HTTP parser rejected (a broken URI, an unknown version) with a JSON 400, then closes. */
   public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    String message = cause != null && VersionCheck.UNSUPPORTED.equals(cause.getMessage())
+        ? VersionCheck.UNSUPPORTED : "malformed HTTP request";
     request.response()
         .setStatusCode(400)
         .putHeader("Content-Type", "application/json")
         .putHeader("Connection", "close")
-        .end("{\"message\":\"malformed HTTP request\"}");
+        .end(Json.encode(new dev.sessiond.server.wire.Responses.ErrorMessage(message)));
   }
 
   /** Any token is a method to the parser: label only the standard ones, so that clients cannot grow the metrics. */

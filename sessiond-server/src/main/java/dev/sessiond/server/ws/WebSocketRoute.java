@@ -10,7 +10,10 @@ import dev.sessiond.server.http.Endpoints;
 import dev.sessiond.server.http.Errors;
 import dev.sessiond.server.http.HttpApi;
 import dev.sessiond.server.http.Json;
+import dev.sessiond.server.wire.Responses.ErrorMessage;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.impl.HttpServerConnection;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -54,17 +57,56 @@ public final class WebSocketRoute {
           } else if (error == null && !caller.session().profile().canConnect()) {
             error = new SessiondException.Forbidden("this profile may not connect");
           }
+          if (error == null) {
+            error = handshakeRefusal(ctx.request());
+          }
           if (error != null) {
             ctx.request().resume();
-            Errors.send(ctx, error);
+            if (error instanceof UnsupportedVersion) {
+              ctx.response().setStatusCode(426).putHeader("Sec-WebSocket-Version", "13")
+                  .putHeader("Content-Type", "application/json")
+                  .end(Json.encode(new ErrorMessage(error.getMessage())));
+            } else {
+              Errors.send(ctx, error);
+            }
             return;
           }
           ctx.request().toWebSocket()
-              .onSuccess(ws -> open(ws, new Connection(ws, caller.session(), live::closed,
-                  "own".equals(ctx.request().getParam("feed")))))
+              .onSuccess(ws -> {
+                // The upgraded socket keeps the request's channel: vertx-web wraps the socket, not the connection.
+                FrameGuard.install(((HttpServerConnection) ctx.request().connection()).channelHandlerContext().pipeline(),
+                    MAX_MESSAGE_BYTES, caller.session().id());
+                open(ws, new Connection(ws, caller.session(), live::closed, "own".equals(ctx.request().getParam("feed"))));
+              })
               .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
         });
     });
+  }
+
+  /** The version a client asked for that is not RFC 6455's 13: answered 426 with the one we speak. */
+  private static final class UnsupportedVersion extends RuntimeException {
+    UnsupportedVersion(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * The RFC 6455 handshake conditions Vert.x would otherwise refuse with a text or empty body:
+   * checked first so that the refusal is JSON like every other.
+   */
+  private static RuntimeException handshakeRefusal(HttpServerRequest request) {
+    String connection = request.getHeader("Connection");
+    if (connection == null || !connection.toLowerCase(java.util.Locale.ROOT).contains("upgrade")) {
+      return new SessiondException.Invalid("a WebSocket upgrade needs 'Connection: Upgrade'");
+    }
+    if (!"13".equals(request.getHeader("Sec-WebSocket-Version"))) {
+      return new UnsupportedVersion("unsupported Sec-WebSocket-Version; this server speaks 13");
+    }
+    String key = request.getHeader("Sec-WebSocket-Key");
+    if (key == null || key.isBlank()) {
+      return new SessiondException.Invalid("a WebSocket upgrade needs a Sec-WebSocket-Key");
+    }
+    return null;
   }
 
   /** Pings every socket, drops silent ones, and counts an open socket as use of its session. */
