@@ -30,11 +30,13 @@ while [ $# -gt 0 ]; do
 done
 if [ "$quick" = 1 ]; then
   SESSIONS=2000; VERIFY_TOKENS=1000; SOCKETS=200; SOURCES=2; ROUNDS=20; DURATION=2s; RUNS=1; HEAVY=100
+  WEBHOOK_RATE=1000; WEBHOOK_SECONDS=2
   HEARTBEAT=1s; HEARTBEAT_WINDOW=3
   out="${out:-$root/sessiond-bench/target/bench-quick.md}"
 else
   # 100,000 sockets from one client need several source addresses (about 28,000 ports each).
   SESSIONS=1000000; VERIFY_TOKENS=100000; SOCKETS=100000; SOURCES=5; ROUNDS=200; DURATION=10s; RUNS=3; HEAVY=1000
+  WEBHOOK_RATE=1000; WEBHOOK_SECONDS=20
   HEARTBEAT=10s; HEARTBEAT_WINDOW=30
   out="${out:-$root/docs/benchmarks.md}"
 fi
@@ -271,6 +273,21 @@ row "$REDIS" "| cross-node disconnect: call on node A to the close on a socket h
 # --- a Sentinel failover: how long a node answers 503 (bench/failover.sh) ------------------------
 # shellcheck source=bench/failover.sh
 . "$here/failover.sh"
+
+# --- webhooks: delivery lag at a steady rate of changes -----------------------------------------
+# A fresh embedded sessiond with one webhook URL; the bench tool is the receiver and the load.
+HOOKS="Webhooks (one URL, receiver on 127.0.0.1, embedded store)"
+section "$HOOKS" "| scenario | result | target |"
+HOOK_PORT="$(free_port)"; HOOKED_PORT="$(free_port)"
+java -Xmx1g -jar "$SERVER_JAR" serve --host 127.0.0.1 --port "$HOOKED_PORT" --data-dir "$work/hooks-data" \
+  --admin-password bench-admin-password --api-token "$API_TOKEN" \
+  --webhook-url "http://127.0.0.1:$HOOK_PORT/hook" --webhook-secret "whsec_$(head -c 32 /dev/urandom | base64)" \
+  >"$work/hooks.out" 2>"$work/hooks.err" &
+hooked_pid=$!; pids+=("$hooked_pid")
+wait_http "http://127.0.0.1:$HOOKED_PORT/ready" 60
+lag="$(java -Xmx512m -jar "$BENCH_JAR" webhook-lag "$HOOKED_PORT" "$API_TOKEN" "$HOOK_PORT" "$WEBHOOK_RATE" "$WEBHOOK_SECONDS")"
+kill "$hooked_pid" 2>/dev/null || true
+row "$HOOKS" "| webhook delivery lag (event written to receiver has it), $WEBHOOK_RATE session creations/s for $WEBHOOK_SECONDS s (achieved $(field "$lag" rate)/s) | p50 $(field "$lag" p50_ms) ms, p99 $(field "$lag" p99_ms) ms, max $(field "$lag" max_ms) ms; $(field "$lag" delivered) of $(field "$lag" created) delivered | p99 ≤ 1000 ms: $(mark "$(field "$lag" p99_ms)" 1000 le) |"
 
 # --- the report --------------------------------------------------------------------------------
 {

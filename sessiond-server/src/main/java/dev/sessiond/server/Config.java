@@ -22,7 +22,8 @@ public record Config(
     java.util.List<String> redisClusterUris,
     int redisWaitReplicas,
     ForwardAuth forwardAuth,
-    java.util.List<String> corsOrigins) {
+    java.util.List<String> corsOrigins,
+    Webhooks webhooks) {
 
   public enum StoreKind { EMBEDDED, MEMORY, REDIS }
 
@@ -34,13 +35,26 @@ public record Config(
     public static final ForwardAuth NONE = new ForwardAuth(null, null, java.util.List.of());
   }
 
+  /** Where each event is POSTed ({@code --webhook-url}, none: no webhooks) and the signing secret. */
+  public record Webhooks(java.util.List<String> urls, String secret) {
+    public static final Webhooks NONE = new Webhooks(java.util.List.of(), null);
+  }
+
   public Config withForwardAuth(ForwardAuth value) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
-        metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, value, corsOrigins);
+        metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, value, corsOrigins,
+        webhooks);
   }
 
   public Config withCorsOrigins(java.util.List<String> origins) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
-        metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth, origins);
+        metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth, origins,
+        webhooks);
+  }
+
+  public Config withWebhooks(Webhooks value) {
+    return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
+        metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth,
+        corsOrigins, value);
   }
 }

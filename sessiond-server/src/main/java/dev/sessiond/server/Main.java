@@ -11,6 +11,8 @@ import dev.sessiond.core.store.InMemoryPresenceStore;
 import dev.sessiond.core.store.MemberStore;
 import dev.sessiond.core.store.PresenceStore;
 import dev.sessiond.core.store.SessionStore;
+import dev.sessiond.core.webhooks.InMemoryWebhookCursorStore;
+import dev.sessiond.core.webhooks.WebhookCursorStore;
 import dev.sessiond.server.cli.ServeCommand;
 import dev.sessiond.server.http.AdminConsole;
 import dev.sessiond.server.http.Auth;
@@ -29,6 +31,9 @@ import dev.sessiond.server.http.SessionCookie;
 import dev.sessiond.server.http.SessionRoutes;
 import dev.sessiond.server.http.SessionViews;
 import dev.sessiond.server.http.SystemRoutes;
+import dev.sessiond.server.webhooks.WebhookSigner;
+import dev.sessiond.server.webhooks.WebhookTarget;
+import dev.sessiond.server.webhooks.Webhooks;
 import dev.sessiond.server.ws.LiveConnections;
 import dev.sessiond.server.ws.WebSocketRoute;
 import dev.sessiond.core.Tokens;
@@ -38,6 +43,7 @@ import dev.sessiond.store.redis.RedisEventBridge;
 import dev.sessiond.store.redis.RedisMemberStore;
 import dev.sessiond.store.redis.RedisPresenceStore;
 import dev.sessiond.store.redis.RedisSessionStore;
+import dev.sessiond.store.redis.RedisWebhookCursorStore;
 import dev.sessiond.store.redis.ReplicatedSessionStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -99,6 +105,7 @@ public final class Main {
     SessionStore sessionStore;
     MemberStore memberStore;
     PresenceStore presence = new InMemoryPresenceStore(clock);
+    WebhookCursorStore webhookCursors = new InMemoryWebhookCursorStore(clock);
     RedisConnection redis = null;
     if (config.store() == Config.StoreKind.REDIS) {
       redis = config.redisClusterUris().isEmpty()
@@ -118,11 +125,13 @@ public final class Main {
       }
       memberStore = new RedisMemberStore(redis);
       presence = new RedisPresenceStore(redis, clock);
+      webhookCursors = new RedisWebhookCursorStore(redis);
     } else if (config.store() == Config.StoreKind.EMBEDDED) {
       EmbeddedStore embedded = EmbeddedStore.open(config.dataDir(), clock);
       closers.add(embedded);
       sessionStore = embedded.sessions();
       memberStore = embedded.members();
+      webhookCursors = embedded.webhookCursors();
     } else {
       sessionStore = new InMemorySessionStore(clock);
       memberStore = new InMemoryMemberStore();
@@ -162,6 +171,13 @@ public final class Main {
       events.subscribe(bridge);
       bridge.onRemote(live);
       closers.add(0, bridge);
+    }
+    if (!config.webhooks().urls().isEmpty()) {
+      Webhooks webhooks = new Webhooks(config.webhooks().urls().stream().map(WebhookTarget::parse).toList(),
+          new WebhookSigner(config.webhooks().secret()), sessionStore, webhookCursors, node, clock, registry);
+      closers.add(0, webhooks);
+      webhooks.start().get(30, TimeUnit.SECONDS);
+      events.subscribe(e -> webhooks.nudge());
     }
     SessionViews views = new SessionViews(live::stateOf, new ClientNames());
     live.views(views);

@@ -18,7 +18,7 @@ class CliIT {
     for (String flag : List.of("--host", "--port", "--store", "--data-dir", "--admin-user", "--admin-password",
         "--api-token", "--session-idle-timeout", "--session-max-lifetime", "--max-sessions-per-user",
         "--on-session-limit", "--secure-cookies", "--metrics-public", "--ws-heartbeat", "--ws-reconnect-grace",
-        "--cors-origins")) {
+        "--cors-origins", "--webhook-url", "--webhook-secret")) {
       assertThat(help.outputText()).contains(flag);
     }
     assertThat(help.outputText()).contains("SESSIOND_PORT");

@@ -37,7 +37,7 @@ class NekoClientIT {
     // The default reconnect grace (5 s) on purpose: an admin's disconnect must not wait for it.
     server = TestServer.start(dir, c -> new Config(c.host(), c.port(), c.store(), c.dataDir(), c.adminUser(),
         c.adminPassword(), c.apiToken(), c.policy(), false, true, Duration.ofMillis((long) (10_000 * SCALE)),
-        Duration.ofSeconds(5), c.redisUri(), c.redisClusterUris(), c.redisWaitReplicas(), c.forwardAuth(), c.corsOrigins()));
+        Duration.ofSeconds(5), c.redisUri(), c.redisClusterUris(), c.redisWaitReplicas(), c.forwardAuth(), c.corsOrigins(), c.webhooks()));
     adminPage = keepingTheToken(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
   }
 

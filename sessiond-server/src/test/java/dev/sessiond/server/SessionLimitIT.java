@@ -15,7 +15,7 @@ class SessionLimitIT {
   private static TestServer start(Path dir, SessionPolicy.OnLimit onLimit) throws Exception {
     return TestServer.start(dir, c -> new Config(c.host(), c.port(), c.store(), c.dataDir(), c.adminUser(),
         c.adminPassword(), c.apiToken(), new SessionPolicy(Duration.ofHours(1), Duration.ofHours(24), 2, onLimit),
-        false, true, c.wsHeartbeat(), c.wsReconnectGrace(), c.redisUri(), c.redisClusterUris(), c.redisWaitReplicas(), c.forwardAuth(), c.corsOrigins()));
+        false, true, c.wsHeartbeat(), c.wsReconnectGrace(), c.redisUri(), c.redisClusterUris(), c.redisWaitReplicas(), c.forwardAuth(), c.corsOrigins(), c.webhooks()));
   }
 
   @Test

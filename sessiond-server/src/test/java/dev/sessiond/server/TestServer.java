@@ -25,7 +25,8 @@ final class TestServer implements AutoCloseable {
   static Config config(Path dataDir) {
     return new Config("127.0.0.1", 0, Config.StoreKind.EMBEDDED, dataDir, ADMIN, ADMIN_PASSWORD, API_TOKEN,
         SessionPolicy.defaults(), false, true,
-        Duration.ofSeconds(10), Duration.ofSeconds(5), null, java.util.List.of(), 0, Config.ForwardAuth.NONE, java.util.List.of());
+        Duration.ofSeconds(10), Duration.ofSeconds(5), null, java.util.List.of(), 0, Config.ForwardAuth.NONE, java.util.List.of(),
+        Config.Webhooks.NONE);
   }
 
   static TestServer start(Path dataDir) throws Exception {

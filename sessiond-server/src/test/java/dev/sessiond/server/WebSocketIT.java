@@ -29,7 +29,7 @@ class WebSocketIT {
   static void start() throws Exception {
     server = TestServer.start(dir, c -> new Config(c.host(), c.port(), c.store(), c.dataDir(), c.adminUser(),
         c.adminPassword(), c.apiToken(), c.policy(), false, true, Duration.ofMillis(300), Duration.ofMillis(600),
-        c.redisUri(), c.redisClusterUris(), c.redisWaitReplicas(), c.forwardAuth(), c.corsOrigins()));
+        c.redisUri(), c.redisClusterUris(), c.redisWaitReplicas(), c.forwardAuth(), c.corsOrigins(), c.webhooks()));
     api = server.api;
     admin = server.adminToken();
   }

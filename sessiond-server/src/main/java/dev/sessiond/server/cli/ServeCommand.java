@@ -4,6 +4,8 @@ import dev.sessiond.core.SessionPolicy;
 import dev.sessiond.server.Config;
 import dev.sessiond.server.Main;
 import dev.sessiond.server.forwardauth.RedirectPolicy;
+import dev.sessiond.server.webhooks.WebhookSigner;
+import dev.sessiond.server.webhooks.WebhookTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -46,6 +48,16 @@ public final class ServeCommand implements Callable<Integer> {
           + "(Redis WAIT, up to 1.5 s, else 503), so a failover loses no acknowledged change; 0 answers at once "
           + "(not with --redis-cluster-uri) [SESSIOND_REDIS_WAIT_REPLICAS] (default: ${DEFAULT-VALUE}).")
   int redisWaitReplicas;
+
+  @Option(names = "--webhook-url", defaultValue = "${SESSIOND_WEBHOOK_URL}", split = ",",
+      description = "POST each event of the log to this http(s) URL, signed as Standard Webhooks says; repeat it (or "
+          + "separate with commas) for several [SESSIOND_WEBHOOK_URL].")
+  java.util.List<String> webhookUrls;
+
+  @Option(names = "--webhook-secret", defaultValue = "${SESSIOND_WEBHOOK_SECRET}",
+      description = "With --webhook-url: the signing secret, whsec_ and base64 of at least 16 random bytes "
+          + "(e.g. echo whsec_$(head -c 32 /dev/urandom | base64)) [SESSIOND_WEBHOOK_SECRET].")
+  String webhookSecret;
 
   @Option(names = "--data-dir", defaultValue = "${SESSIOND_DATA_DIR:-./data}",
       description = "Directory of the embedded store [SESSIOND_DATA_DIR] (default: ${DEFAULT-VALUE}).")
@@ -154,7 +166,7 @@ public final class ServeCommand implements Callable<Integer> {
     return new Config(host, port, kind, dataDir, adminUser, blankToNull(adminPassword), blankToNull(apiToken),
         new SessionPolicy(idleTimeout, maxLifetime, maxSessionsPerUser, onLimit), secureCookies, metricsPublic,
         wsHeartbeat, wsReconnectGrace, redisUri,
-        nonBlank(redisClusterUris), redisWaitReplicas, forwardAuth(), nonBlank(corsOrigins));
+        nonBlank(redisClusterUris), redisWaitReplicas, forwardAuth(), nonBlank(corsOrigins), webhooks());
   }
 
   private Config.ForwardAuth forwardAuth() {
@@ -169,6 +181,20 @@ public final class ServeCommand implements Callable<Integer> {
 
   private static java.util.List<String> nonBlank(java.util.List<String> values) {
     return values == null ? java.util.List.of() : values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
+  }
+
+  private Config.Webhooks webhooks() {
+    java.util.List<String> urls = webhookUrls == null ? java.util.List.of()
+        : webhookUrls.stream().filter(u -> !u.isBlank()).map(String::strip).distinct().toList();
+    if (urls.isEmpty()) {
+      return Config.Webhooks.NONE;
+    }
+    urls.forEach(WebhookTarget::parse);
+    if (blankToNull(webhookSecret) == null) {
+      throw new IllegalArgumentException("--webhook-url needs --webhook-secret (whsec_<base64>) to sign with");
+    }
+    new WebhookSigner(webhookSecret.strip());
+    return new Config.Webhooks(urls, webhookSecret.strip());
   }
 
   private static String blankToNull(String s) {

@@ -8,6 +8,7 @@ import dev.sessiond.core.webhooks.WebhookCursorStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WebhookDelivery {
 
-  /** The position of a URL that starts at the oldest kept event (the log was empty when it was added). */
+  /** The position before the first event: a URL added while the log was empty. */
   static final String FROM_OLDEST = "";
   static final int BATCH = 100;
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
@@ -65,45 +66,54 @@ final class WebhookDelivery {
     this.metrics = metrics;
   }
 
-  /** Takes or renews the lease; the stage completes (on the thread) once this node knows whether it delivers. */
+  /** Takes or renews the lease; the stage completes (on the thread) once this node knows whether and from where it delivers. */
   CompletionStage<Void> renew(Duration ttl) {
     long asked = System.nanoTime();
     return cursors.lease(target.url(), node, ttl).handleAsync((cursor, failure) -> {
       if (failure != null) {
         LOG.warn("webhook {}: cannot renew the lease: {}", target, failure.getMessage());
-      } else if (cursor.isPresent()) {
-        leasedUntilNanos = asked + ttl.toNanos();
-        if (!leased && !closed) {
-          taken(cursor.get());
-        }
-      } else if (leased) {
-        lost();
+        return CompletableFuture.<Void>completedFuture(null);
       }
-      return null;
-    }, thread);
+      if (cursor.isEmpty()) {
+        if (leased) {
+          lost();
+        }
+        return CompletableFuture.<Void>completedFuture(null);
+      }
+      // A lease that ran out here before this renewal may have been another node's meanwhile: start over from the store.
+      boolean fresh = !leased || System.nanoTime() - leasedUntilNanos >= 0;
+      leasedUntilNanos = asked + ttl.toNanos();
+      return fresh && !closed ? taken(cursor.get()) : CompletableFuture.<Void>completedFuture(null);
+    }, thread).thenCompose(stage -> stage);
   }
 
-  private void taken(WebhookCursor cursor) {
+  private CompletionStage<Void> taken(WebhookCursor cursor) {
     leased = true;
     queue.clear();
     failures = 0;
     notBeforeNanos = 0;
     if (cursor.position() != null) {
       delivered = persisted = cursor.position();
-      LOG.info("webhook {}: this node delivers, from event {}", target, cursor.position().isEmpty() ? "(oldest)" : cursor.position());
+      LOG.info("webhook {}: this node delivers, after event {}", target, cursor.position().isEmpty() ? "(none)" : cursor.position());
       pump();
-      return;
+      return CompletableFuture.completedFuture(null);
     }
-    // A URL seen for the first time starts at the oldest event kept, and records that at once.
-    cursors.advance(target.url(), node, FROM_OLDEST).whenCompleteAsync((ok, failure) -> {
-      if (failure != null || !ok) {
+    // A URL seen for the first time gets what happens from now on: it starts after the newest
+    // event (or before the first, in an empty log), recorded before this node delivers anything.
+    delivered = null;
+    return log.lastId().thenCompose(last -> {
+      String start = last.orElse(FROM_OLDEST);
+      return cursors.advance(target.url(), node, start).thenApply(ok -> ok ? start : null);
+    }).handleAsync((start, failure) -> {
+      if (failure != null || start == null) {
         LOG.warn("webhook {}: cannot record where delivery starts{}", target, failure == null ? "" : ": " + failure.getMessage());
         leased = false;
-        return;
+        return null;
       }
-      delivered = persisted = FROM_OLDEST;
-      LOG.info("webhook {}: this node delivers, from the start", target);
+      delivered = persisted = start;
+      LOG.info("webhook {}: this node delivers, after event {} (new URL)", target, start.isEmpty() ? "(none)" : start);
       pump();
+      return null;
     }, thread);
   }
 
@@ -231,11 +241,11 @@ final class WebhookDelivery {
   CompletionStage<Void> close() {
     closed = true;
     if (!leased) {
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(null);
     }
     CompletionStage<Boolean> saved = delivered != null && !delivered.equals(persisted)
         ? cursors.advance(target.url(), node, delivered)
-        : java.util.concurrent.CompletableFuture.completedFuture(true);
+        : CompletableFuture.completedFuture(true);
     return saved.handle((ok, failure) -> null).thenCompose(ignored -> cursors.release(target.url(), node));
   }
 

@@ -42,11 +42,13 @@ class WebhookDeliveryIT {
 
   @Test
   void aReceiverThatFailsForAWhileGetsEveryEventInOrderSignedOnceItRecovers() throws Exception {
+    log.append("before-the-url-was-added");
     receiver.failFor(Duration.ofMillis(2500));
-    for (int i = 0; i < 30; i++) {
-      log.append("user-" + i);
-    }
     try (Webhooks w = webhooks("node-a")) {
+      for (int i = 0; i < 30; i++) {
+        log.append("user-" + i);
+        w.nudge();
+      }
       receiver.await(r -> r.acceptedIds().size() == 30, Duration.ofSeconds(20));
       for (int i = 0; i < 10; i++) {
         log.append("later-" + i);
@@ -54,7 +56,7 @@ class WebhookDeliveryIT {
       }
       receiver.await(r -> r.acceptedIds().size() == 40, Duration.ofSeconds(5));
     }
-    assertThat(receiver.acceptedIds()).isEqualTo(log.ids());
+    assertThat(receiver.acceptedIds()).isEqualTo(log.ids().subList(1, 41));
     assertThat(receiver.badSignatures()).isZero();
     assertThat(receiver.attempts()).isGreaterThan(40);
     assertThat(receiver.accepted().get(0).event().get("type").asText()).isEqualTo("session.created");
@@ -68,10 +70,10 @@ class WebhookDeliveryIT {
 
   @Test
   void deliveryResumesFromTheDurablePositionWithoutStartingOver() throws Exception {
-    for (int i = 0; i < 5; i++) {
-      log.append("first-" + i);
-    }
     try (Webhooks w = webhooks("node-a")) {
+      for (int i = 0; i < 5; i++) {
+        log.append("first-" + i);
+      }
       w.nudge();
       receiver.await(r -> r.acceptedIds().size() == 5, Duration.ofSeconds(10));
     }
