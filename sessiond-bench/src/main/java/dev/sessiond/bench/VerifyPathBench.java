@@ -40,7 +40,7 @@ public class VerifyPathBench {
   private String[] tokens;
   private Session sample;
   private final Instant now = Instant.now();
-  private final ClientNames clients = new ClientNames();
+  private final ClientNames clients = new ClientNames(Runnable::run);
 
   @Setup
   public void setup() {

@@ -179,7 +179,9 @@ public final class Main {
       webhooks.start().get(30, TimeUnit.SECONDS);
       events.subscribe(e -> webhooks.nudge());
     }
-    SessionViews views = new SessionViews(live::stateOf, new ClientNames());
+    ExecutorService naming = Executors.newSingleThreadExecutor(daemon("sessiond-ua"));
+    closers.add(naming::shutdownNow);
+    SessionViews views = new SessionViews(live::stateOf, new ClientNames(naming));
     live.views(views);
     events.subscribe(live);
     closers.add(0, () -> {

@@ -11,6 +11,7 @@ import dev.sessiond.server.wire.Requests;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ public final class CurrentSessionRoutes {
     api.route(GET, "/api/whoami", e.session(200, (ctx, caller) -> {
       requireSession(caller);
       Auth.refuseCrossOriginCookie(caller, ctx.request());
-      return java.util.concurrent.CompletableFuture.completedFuture(views.of(caller.session()));
+      return views.ready(List.of(caller.session())).thenApply(ready -> views.of(caller.session()));
     }));
   }
 
@@ -66,6 +67,7 @@ public final class CurrentSessionRoutes {
             LOG.info("login session={} user={} ip={}", issued.session().id(), issued.session().userId(), ip);
           }
         })
+        .thenCompose(issued -> views.ready(List.of(issued.session())).thenApply(ready -> issued))
         .thenApply(issued -> {
           Duration life = Duration.between(Instant.now(), issued.session().deadline());
           ctx.response().addCookie(cookie.issue(issued.token(), life));

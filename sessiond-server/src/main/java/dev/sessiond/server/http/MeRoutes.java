@@ -42,14 +42,14 @@ public final class MeRoutes {
     api.route(GET, "/api/me/sessions", e.session(200, (ctx, caller) -> {
       Session me = self(ctx, caller);
       Paging paging = Paging.of(ctx);
-      return sessions.list(me.userId(), paging.after(), paging.limit() + 1).thenApply(page -> {
+      return sessions.list(me.userId(), paging.after(), paging.limit() + 1).thenCompose(page -> views.ready(page).thenApply(ready -> {
         List<SessionData> out = page.stream().limit(paging.limit())
             .map(s -> views.of(s).withCurrent(s.id().equals(me.id()))).toList();
         if (page.size() > paging.limit()) {
           paging.linkNext(ctx, out.get(out.size() - 1).id(), null);
         }
         return out;
-      });
+      }));
     }));
 
     api.route(POST, "/api/me/sessions/revoke-others", e.session(200, (ctx, caller) -> {

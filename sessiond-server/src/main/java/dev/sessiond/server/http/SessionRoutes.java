@@ -35,7 +35,8 @@ public final class SessionRoutes {
       String ip = ctx.request().remoteAddress().host();
       String ua = CurrentSessionRoutes.truncate(ctx.request().getHeader("User-Agent"));
       return sessions.create(new SessionService.NewSession(body.userId(), profile, ttl, ip, ua), caller.actor())
-          .thenApply(issued -> views.of(issued.session()).withToken(issued.token()));
+          .thenCompose(issued -> views.ready(List.of(issued.session()))
+              .thenApply(ready -> views.of(issued.session()).withToken(issued.token())));
     }));
 
     api.route(GET, "/api/sessions", e.admin(200, (ctx, caller) -> {
@@ -44,18 +45,18 @@ public final class SessionRoutes {
       if (userId != null) {
         UserIds.require(userId);
       }
-      return sessions.list(userId, paging.after(), paging.limit() + 1).thenApply(page -> {
+      return sessions.list(userId, paging.after(), paging.limit() + 1).thenCompose(page -> views.ready(page).thenApply(ready -> {
         List<SessionData> out = page.stream().limit(paging.limit()).map(views::of).toList();
         if (page.size() > paging.limit()) {
           paging.linkNext(ctx, out.get(out.size() - 1).id(),
               userId == null ? null : "&user_id=" + Paging.encode(userId));
         }
         return out;
-      });
+      }));
     }));
 
     api.route(GET, "/api/sessions/:id", e.admin(200, (ctx, caller) ->
-        sessions.get(ctx.pathParam("id")).thenApply(views::of)));
+        sessions.get(ctx.pathParam("id")).thenCompose(s -> views.ready(List.of(s)).thenApply(ready -> views.of(s)))));
 
     api.route(DELETE, "/api/sessions/:id", e.admin(204, (ctx, caller) -> {
       String id = ctx.pathParam("id");

@@ -3,6 +3,8 @@ package dev.sessiond.server.http;
 import dev.sessiond.core.Session;
 import dev.sessiond.server.wire.SessionData;
 import dev.sessiond.server.wire.SessionState;
+import java.util.Collection;
+import java.util.concurrent.CompletionStage;
 
 /** Builds SessionData: the stored session joined with its live connection state and readable client. */
 public final class SessionViews {
@@ -19,6 +21,11 @@ public final class SessionViews {
   public SessionViews(States states, ClientNames clients) {
     this.states = states;
     this.clients = clients;
+  }
+
+  /** Completes once {@link #of} can name the clients of these sessions without parsing (see {@link ClientNames#prepare}). */
+  public CompletionStage<Void> ready(Collection<Session> sessions) {
+    return clients.prepare(sessions.stream().map(Session::userAgent).toList());
   }
 
   public SessionData of(Session session) {

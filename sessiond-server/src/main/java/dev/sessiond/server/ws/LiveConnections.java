@@ -239,8 +239,10 @@ public final class LiveConnections implements Consumer<SessionEvent> {
       }
     } else if (event instanceof SessionEvent.Created created) {
       SessionViews v = views;
-      if (v != null) {
-        feed("session/created", created.session().userId(), v.of(created.session()));
+      if (v != null && (!admins.isEmpty() || ownFeeds.containsKey(created.session().userId()))) {
+        // Named off this thread when the agent is new (the frame may then trail a quick next event).
+        v.ready(List.of(created.session()))
+            .thenRun(() -> feed("session/created", created.session().userId(), v.of(created.session())));
       }
     } else if (event instanceof SessionEvent.Revoked r) {
       remote.remove(r.sessionId());
