@@ -142,7 +142,7 @@ public final class LoginPage {
       if (t instanceof SessiondException.RateLimited limited) {
         ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, limited.retryAfter().toSeconds())));
       }
-      page(ctx, status, message, true, rd, false);
+      page(ctx, status, message, true, rd, false, request.getFormAttribute("username"));
     });
   }
 
@@ -212,13 +212,19 @@ public final class LoginPage {
   }
 
   private void page(RoutingContext ctx, int status, String message, boolean error, String rd, boolean offerSignOut) {
+    page(ctx, status, message, error, rd, offerSignOut, "");
+  }
+
+  private void page(RoutingContext ctx, int status, String message, boolean error, String rd, boolean offerSignOut,
+      String username) {
     String host = rd == null || rd.isEmpty() ? null : RedirectPolicy.hostOf(rd);
     String html = template
         .replace("{{status_class}}", error ? "error" : "")
         .replace("{{message}}", escape(message))
         .replace("{{destination}}", host == null ? "" : "After signing in you go back to " + escape(host) + ".")
         .replace("{{rd}}", escape(rd == null ? "" : rd))
-        .replace("{{sign_out_hidden}}", offerSignOut ? "" : " hidden");
+        .replace("{{sign_out_hidden}}", offerSignOut ? "" : " hidden")
+        .replace("{{username}}", escape(username == null ? "" : username));
     ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
