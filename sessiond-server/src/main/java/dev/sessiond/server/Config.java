@@ -46,6 +46,12 @@ public record Config(
         webhooks);
   }
 
+  public Config withPort(int value) {
+    return new Config(host, value, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
+        metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth,
+        corsOrigins, webhooks);
+  }
+
   public Config withCorsOrigins(java.util.List<String> origins) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
         metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth, origins,

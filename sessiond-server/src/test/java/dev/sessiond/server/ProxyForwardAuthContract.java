@@ -58,9 +58,7 @@ abstract class ProxyForwardAuthContract {
     int port = ProxiedApp.freePort();
     sessiond = "http://127.0.0.1:" + port;
     Config.ForwardAuth fa = new Config.ForwardAuth(sessiond, null, List.of("127.0.0.1"));
-    server = TestServer.start(dir.resolve("data"), c -> new Config(c.host(), port, c.store(), c.dataDir(), c.adminUser(),
-        c.adminPassword(), c.apiToken(), c.policy(), c.secureCookies(), c.metricsPublic(), c.wsHeartbeat(),
-        c.wsReconnectGrace(), c.redisUri(), c.redisClusterUris(), c.redisWaitReplicas(), fa));
+    server = TestServer.start(dir.resolve("data"), c -> c.withPort(port).withForwardAuth(fa));
     app = ProxiedApp.echo();
     proxyPort = ProxiedApp.freePort();
     Path proxyDir = Files.createDirectories(dir.resolve("proxy"));
