@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
 done
 if [ "$quick" = 1 ]; then
   SESSIONS=2000; VERIFY_TOKENS=1000; SOCKETS=200; SOURCES=2; ROUNDS=20; DURATION=2s; RUNS=1; HEAVY=100
-  WEBHOOK_RATE=1000; WEBHOOK_SECONDS=2
+  WEBHOOK_RATE=1000; WEBHOOK_SECONDS=1
   HEARTBEAT=1s; HEARTBEAT_WINDOW=3
   out="${out:-$root/sessiond-bench/target/bench-quick.md}"
 else
