@@ -147,6 +147,24 @@ class DevicesConsoleIT {
   }
 
   @Test
+  void aMemberChangesItsPasswordAndOnlyThisDeviceStaysSignedIn() {
+    member("devices-hana", "pw-devices-hana", false);
+    JsonNode other = loginElsewhere("devices-hana", "pw-devices-hana", MeIT.FIREFOX_LINUX);
+    signIn("devices-hana", "pw-devices-hana");
+    wait.until(d -> rows().size() == 2);
+
+    browser.findElement(By.id("password-current")).sendKeys("pw-devices-hana");
+    browser.findElement(By.id("password-new")).sendKeys("pw-devices-hana-2");
+    browser.findElement(By.cssSelector("#password-form button[type=submit]")).click();
+
+    wait.until(d -> d.findElement(By.id("status")).getText().contains("Password changed"));
+    wait.until(d -> rows().size() == 1);
+    assertThat(rows().get(0).getText()).contains("this device");
+    assertThat(api.get("/api/whoami", "Authorization", bearer(other.get("token").asText())).status()).isEqualTo(401);
+    loginElsewhere("devices-hana", "pw-devices-hana-2", MeIT.CHROME_WINDOWS);
+  }
+
+  @Test
   void anAdminHasItsDevicesAsATab() {
     member("devices-admin", "pw-devices-admin", true);
     JsonNode other = loginElsewhere("devices-admin", "pw-devices-admin", MeIT.FIREFOX_LINUX);
