@@ -156,6 +156,10 @@ efficiency="$(ratio "$nginx_cpu" "$verify_cpu")"
 row "$VERIFY" "| verify req/s vs nginx serving a static file of the same size ($size bytes), same wrk script | $verify_rps (p99 $verify_p99 ms) | nginx $nginx_rps (p99 $nginx_p99 ms) | $(ratio "$verify_rps" "$nginx_rps") | reported (2 cores split between wrk and the server) |"
 row "$VERIFY" "| verify server CPU per request (user+system of the server process / requests), same runs | $verify_cpu µs | nginx $nginx_cpu µs | $efficiency of nginx's efficiency | ≥ 0.9: $(mark "$efficiency" 0.9 ge) |"
 
+# --- forward auth: CPU per check beside nginx's, latency the auth subrequest adds (bench/forward-auth.sh)
+# shellcheck source=bench/forward-auth.sh
+. "$here/forward-auth.sh"
+
 # --- login (Argon2id) while verify runs ------------------------------------------------------
 curl -s -o /dev/null -H "Authorization: Bearer $API_TOKEN" -H 'Content-Type: application/json' \
   -d '{"username":"bench","password":"bench-password-0123"}' "http://127.0.0.1:$PORT/api/members"
