@@ -172,6 +172,21 @@ p99_rise="$(ratio "$mixed_p99" "$verify_p99")"
 row "$VERIFY" "| verify p99 while logins run (Argon2id, 4 connections) | p99 $mixed_p99 ms, $mixed_rps req/s | alone p99 $verify_p99 ms | $p99_rise × | < 2 ×: $(mark "$p99_rise" 2 le) |"
 row "$VERIFY" "| logins/s during that run | $logins | | | reported |"
 
+# --- a wrong-password flood: 60 logins at once for one username (issue 11) ----------------------
+# Attempts in flight count against the username, so at most its limit (5) can be 401; the rest are 429.
+curl -s -o /dev/null -H "Authorization: Bearer $API_TOKEN" -H 'Content-Type: application/json' \
+  -d '{"username":"flood-target","password":"flood-target-right-password"}' "http://127.0.0.1:$PORT/api/members"
+flood="$(python3 "$here/login_flood.py" "$PORT" burst flood-target 60)"
+flood_401="$(field "$flood" 401)"; flood_429="$(field "$flood" 429)"
+row "$VERIFY" "| 60 wrong-password logins at once for one username: answers | 401 × $flood_401, 429 × $flood_429, other × $(field "$flood" other) | | | 401 ≤ 5: $(mark "$flood_401" 5 le) |"
+# Verify latency while such bursts repeat (fresh usernames, each burst from its own 127.0.x.y).
+python3 "$here/login_flood.py" "$PORT" loop "${DURATION%s}" 60 > "$work/flood.out" &
+flood_pid=$!; pids+=("$flood_pid")
+read -r flood_rps flood_p99 _ < <(wrk_measure "$SERVER_PID" -s "$here/whoami.lua" "http://127.0.0.1:$PORT/api/whoami")
+wait "$flood_pid" || true
+flood_rise="$(ratio "$flood_p99" "$verify_p99")"
+row "$VERIFY" "| verify p99 while 60-login bursts repeat ($(cat "$work/flood.out")) | p99 $flood_p99 ms, $flood_rps req/s | alone p99 $verify_p99 ms | $flood_rise × | < 2 ×: $(mark "$flood_rise" 2 le) |"
+
 # --- listing -----------------------------------------------------------------------------------
 auth=(-H "Authorization: Bearer $API_TOKEN")
 deep_after="$(sed -n "$((VERIFY_TOKENS / 2))p" "$work/tokens" | cut -d' ' -f1)"

@@ -102,7 +102,8 @@ class FuzzIT extends OneServerPerClass {
       }
       assertThat(live.closed).as("the well-behaved socket stays open").isNotDone();
       live.send("{\"event\":\"client/heartbeat\"}");
-      assertThat(politeStats[1]).as("slowest well-behaved request, ms").isLessThan(3000);
+      // A loose bound: the suite shares its machine; bench/run.sh measures the latency properly.
+      assertThat(politeStats[1]).as("slowest well-behaved request, ms").isLessThan(5000);
       assertThat(log.errors()).as("ERROR lines in the server log (seed " + SEED + ")").isEmpty();
     }
   }
