@@ -3,12 +3,20 @@ package dev.sessiond.core.store;
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -17,13 +25,21 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * pages) and by user. Reads take no lock; writes are serialised on this object, so the three
  * indexes always agree once a write returns. Expired sessions stay until
  * {@link #removeExpired} but are invisible to every read.
+ *
+ * <p>A million sessions live here, so each is kept compact ({@link Entry}: the token hash as
+ * 32 bytes, times as epoch milliseconds, a user's ID string shared by its sessions) and turned
+ * back into a {@link Session} when read. Token hashes must be {@code Tokens.hash} values.
  */
 public final class SessionIndex {
 
-  private final ConcurrentHashMap<String, Session> byToken;
-  private final ConcurrentSkipListMap<String, Session> byId = new ConcurrentSkipListMap<>();
-  /** A user's session IDs as a sorted array, replaced whole on change (users hold few sessions; this is small). */
-  private final ConcurrentSkipListMap<String, String[]> byUser = new ConcurrentSkipListMap<>();
+  private final ConcurrentHashMap<TokenKey, Entry> byToken;
+  // Replaced once by a bulk load (Loader.finish), hence volatile rather than final.
+  private volatile ConcurrentSkipListMap<String, Entry> byId = new ConcurrentSkipListMap<>();
+  /**
+   * A user's session IDs: the ID itself for a user with one session (most users), else a sorted
+   * array replaced whole on change (users hold few sessions; this is small).
+   */
+  private volatile ConcurrentSkipListMap<String, Object> byUser = new ConcurrentSkipListMap<>();
 
   public SessionIndex() {
     this(16);
@@ -35,82 +51,175 @@ public final class SessionIndex {
   }
 
   public Session byToken(String tokenHash, Instant now) {
-    return live(byToken.get(tokenHash), now);
+    TokenKey key = TokenKey.of(tokenHash);
+    Entry e = key == null ? null : byToken.get(key);
+    return e == null || e.isExpiredAt(now) ? null : e.session(tokenHash);
   }
 
   public Session byId(String id, Instant now) {
     return live(byId.get(id), now);
   }
 
-  public synchronized void put(Session session) {
-    Session old = byId.put(session.id(), session);
-    if (old != null) {
-      byToken.remove(old.tokenHash());
+  /**
+   * Fills an empty index with many sessions at once (a store's load at start): far faster than
+   * one {@link #put} each, because the ID and user indexes are built from sorted arrays instead
+   * of by a million random inserts. Not thread-safe until {@link Loader#finish} has returned.
+   */
+  public Loader loader() {
+    return new Loader();
+  }
+
+  /** See {@link #loader}. */
+  public final class Loader {
+    private Entry[] entries = new Entry[1024];
+    private int size;
+
+    private Loader() {}
+
+    public void add(Session session) {
+      if (size == entries.length) {
+        entries = Arrays.copyOf(entries, size * 2);
+      }
+      entries[size++] = Entry.of(session, session.userId());
     }
-    byToken.put(session.tokenHash(), session);
-    String[] ids = byUser.get(session.userId());
+
+    /** Builds the indexes; returns how many sessions there are. */
+    public int finish() {
+      synchronized (SessionIndex.this) {
+        if (!byId.isEmpty()) {
+          throw new IllegalStateException("the index is not empty");
+        }
+        Entry[] all = Arrays.copyOf(entries, size);   // in load order: IDs sort by creation, so nearly sorted
+        entries = null;
+        // By user (then ID): one user ID string per user, and the user index in key order.
+        Entry[] byUserId = all.clone();
+        Arrays.sort(byUserId, (a, b) -> {
+          int c = a.userId.compareTo(b.userId);
+          return c != 0 ? c : a.id.compareTo(b.id);
+        });
+        String[] userIds = new String[all.length];
+        Object[] userValues = new Object[all.length];
+        Map<Entry, Entry> renamed = new IdentityHashMap<>();
+        int users = 0;
+        for (int from = 0; from < byUserId.length; ) {
+          int to = from + 1;
+          while (to < byUserId.length && byUserId[to].userId.equals(byUserId[from].userId)) {
+            to++;
+          }
+          String userId = byUserId[from].userId;
+          if (to - from == 1) {
+            userValues[users] = byUserId[from].id;
+          } else {
+            String[] ids = new String[to - from];
+            for (int i = from; i < to; i++) {
+              if (byUserId[i].userId != userId) {
+                renamed.put(byUserId[i], new Entry(byUserId[i], byUserId[i], userId));
+              }
+              ids[i - from] = byUserId[i].id;
+            }
+            userValues[users] = ids;
+          }
+          userIds[users++] = userId;
+          from = to;
+        }
+        byUserId = null;
+        byUser = new ConcurrentSkipListMap<>(new SortedView<>(userIds, userValues, users));
+        Arrays.sort(all, (a, b) -> a.id.compareTo(b.id));
+        String[] ids = new String[all.length];
+        for (int i = 0; i < all.length; i++) {
+          if (!renamed.isEmpty()) {
+            all[i] = renamed.getOrDefault(all[i], all[i]);
+          }
+          ids[i] = all[i].id;
+          byToken.put(all[i], all[i]);
+        }
+        byId = new ConcurrentSkipListMap<>(new SortedView<>(ids, all, all.length));
+        return all.length;
+      }
+    }
+  }
+
+  public synchronized void put(Session session) {
+    Object ids = byUser.get(session.userId());
+    // One copy of a user's ID for all of its sessions.
+    String userId = ids == null ? session.userId() : byId.get(first(ids)).userId;
+    Entry e = Entry.of(session, userId);
+    Entry old = byId.put(e.id, e);
+    if (old != null) {
+      byToken.remove(old);
+    }
+    byToken.put(e, e);
     if (ids == null) {
-      byUser.put(session.userId(), new String[] {session.id()});
-    } else if (Arrays.binarySearch(ids, session.id()) < 0) {
-      int at = -Arrays.binarySearch(ids, session.id()) - 1;
-      String[] more = new String[ids.length + 1];
-      System.arraycopy(ids, 0, more, 0, at);
-      more[at] = session.id();
-      System.arraycopy(ids, at, more, at + 1, ids.length - at);
-      byUser.put(session.userId(), more);
+      byUser.put(userId, e.id);
+    } else {
+      String[] sorted = ids instanceof String one ? new String[] {one} : (String[]) ids;
+      int at = Arrays.binarySearch(sorted, e.id);
+      if (at < 0) {
+        at = -at - 1;
+        String[] more = new String[sorted.length + 1];
+        System.arraycopy(sorted, 0, more, 0, at);
+        more[at] = e.id;
+        System.arraycopy(sorted, at, more, at + 1, sorted.length - at);
+        byUser.put(userId, more);
+      }
     }
   }
 
   /**
-   * Takes {@code touched}'s lastSeenAt and expiresAt; returns the updated session, or null if
-   * it is gone or changed meanwhile. Takes no lock (this is on the verify path): it only
-   * replaces the exact value it read, so it never brings back a session a write removed.
+   * Takes {@code touched}'s lastSeenAt and expiresAt (unless the stored ones are later); returns
+   * the updated session, or null if it is gone. Takes no index lock (this is on the verify path):
+   * it changes the stored entry in place, so a session a write removed stays removed.
    */
   public Session touch(Session touched) {
-    Session old = byToken.get(touched.tokenHash());
-    if (old == null || !old.id().equals(touched.id())) {
+    TokenKey key = TokenKey.of(touched.tokenHash());
+    Entry e = key == null ? null : byToken.get(key);
+    if (e == null || !e.id.equals(touched.id())) {
       return null;
     }
-    Session updated = new Session(old.id(), old.userId(), old.tokenHash(), old.profile(), old.createdAt(),
-        touched.lastSeenAt(), touched.expiresAt(), old.deadline(), old.ip(), old.userAgent());
-    if (!byToken.replace(updated.tokenHash(), old, updated)) {
-      return null;
-    }
-    byId.replace(updated.id(), old, updated);
-    return updated;
+    e.touch(touched.lastSeenAt().toEpochMilli(), touched.expiresAt().toEpochMilli());
+    return byToken.get(key) == e ? e.session(touched.tokenHash()) : null;
   }
 
   public synchronized Session remove(String id) {
-    Session old = byId.remove(id);
-    if (old != null) {
-      byToken.remove(old.tokenHash());
-      String[] ids = byUser.get(old.userId());
-      int at = ids == null ? -1 : Arrays.binarySearch(ids, id);
+    Entry old = byId.remove(id);
+    if (old == null) {
+      return null;
+    }
+    byToken.remove(old);
+    Object ids = byUser.get(old.userId);
+    if (ids instanceof String one) {
+      if (one.equals(id)) {
+        byUser.remove(old.userId);
+      }
+    } else if (ids != null) {
+      String[] sorted = (String[]) ids;
+      int at = Arrays.binarySearch(sorted, id);
       if (at >= 0) {
-        if (ids.length == 1) {
-          byUser.remove(old.userId());
+        if (sorted.length == 2) {
+          byUser.put(old.userId, sorted[1 - at]);
         } else {
-          String[] fewer = new String[ids.length - 1];
-          System.arraycopy(ids, 0, fewer, 0, at);
-          System.arraycopy(ids, at + 1, fewer, at, ids.length - at - 1);
-          byUser.put(old.userId(), fewer);
+          String[] fewer = new String[sorted.length - 1];
+          System.arraycopy(sorted, 0, fewer, 0, at);
+          System.arraycopy(sorted, at + 1, fewer, at, sorted.length - at - 1);
+          byUser.put(old.userId, fewer);
         }
       }
     }
-    return old;
+    return old.session();
   }
 
   public synchronized List<Session> removeUser(String userId) {
-    String[] ids = byUser.remove(userId);
+    Object ids = byUser.remove(userId);
     if (ids == null) {
       return List.of();
     }
-    List<Session> removed = new ArrayList<>(ids.length);
-    for (String id : ids) {
-      Session old = byId.remove(id);
+    String[] all = ids(ids);
+    List<Session> removed = new ArrayList<>(all.length);
+    for (String id : all) {
+      Entry old = byId.remove(id);
       if (old != null) {
-        byToken.remove(old.tokenHash());
-        removed.add(old);
+        byToken.remove(old);
+        removed.add(old.session());
       }
     }
     return removed;
@@ -128,10 +237,11 @@ public final class SessionIndex {
   public List<Session> page(String userId, String after, int limit, Instant now) {
     List<Session> page = new ArrayList<>(Math.min(limit, 1024));
     if (userId != null) {
-      String[] ids = byUser.get(userId);
-      if (ids == null) {
+      Object found = byUser.get(userId);
+      if (found == null) {
         return page;
       }
+      String[] ids = ids(found);
       int from = after == null ? 0 : Arrays.binarySearch(ids, after);
       from = after == null ? 0 : from >= 0 ? from + 1 : -from - 1;
       for (String id : Arrays.asList(ids).subList(from, ids.length)) {
@@ -142,9 +252,9 @@ public final class SessionIndex {
       }
       return page;
     }
-    NavigableMap<String, Session> tail = after == null ? byId : byId.tailMap(after, false);
-    for (Session s : tail.values()) {
-      if (!s.isExpiredAt(now) && page.add(s) && page.size() == limit) {
+    NavigableMap<String, Entry> tail = after == null ? byId : byId.tailMap(after, false);
+    for (Entry e : tail.values()) {
+      if (!e.isExpiredAt(now) && page.add(e.session()) && page.size() == limit) {
         break;
       }
     }
@@ -154,8 +264,8 @@ public final class SessionIndex {
   public List<String> users(String after, int limit, Instant now) {
     List<String> page = new ArrayList<>(Math.min(limit, 1024));
     var tail = after == null ? byUser : byUser.tailMap(after, false);
-    for (Map.Entry<String, String[]> e : tail.entrySet()) {
-      if (hasLive(e.getValue(), now)) {
+    for (Map.Entry<String, Object> e : tail.entrySet()) {
+      if (hasLive(ids(e.getValue()), now)) {
         page.add(e.getKey());
         if (page.size() == limit) {
           break;
@@ -166,17 +276,15 @@ public final class SessionIndex {
   }
 
   public synchronized int updateProfile(String userId, Profile profile) {
-    String[] ids = byUser.get(userId);
+    Object ids = byUser.get(userId);
     if (ids == null) {
       return 0;
     }
     int n = 0;
-    for (String id : ids) {
-      Session old = byId.get(id);
-      if (old != null) {
-        Session updated = old.withProfile(profile);
-        byId.put(id, updated);
-        byToken.put(updated.tokenHash(), updated);
+    for (String id : ids(ids)) {
+      Entry e = byId.get(id);
+      if (e != null) {
+        e.profile = profile;
         n++;
       }
     }
@@ -188,28 +296,231 @@ public final class SessionIndex {
   }
 
   public synchronized List<Session> removeExpired(Instant now) {
-    List<Session> expired = new ArrayList<>();
-    for (Session s : byId.values()) {
-      if (s.isExpiredAt(now)) {
-        expired.add(s);
+    List<String> expired = new ArrayList<>();
+    for (Entry e : byId.values()) {
+      if (e.isExpiredAt(now)) {
+        expired.add(e.id);
       }
     }
-    for (Session s : expired) {
-      remove(s.id());
+    List<Session> removed = new ArrayList<>(expired.size());
+    for (String id : expired) {
+      Session s = remove(id);
+      if (s != null) {
+        removed.add(s);
+      }
     }
-    return Collections.unmodifiableList(expired);
+    return Collections.unmodifiableList(removed);
   }
 
   private boolean hasLive(String[] ids, Instant now) {
     for (String id : ids) {
-      if (live(byId.get(id), now) != null) {
+      Entry e = byId.get(id);
+      if (e != null && !e.isExpiredAt(now)) {
         return true;
       }
     }
     return false;
   }
 
-  private static Session live(Session s, Instant now) {
-    return s == null || s.isExpiredAt(now) ? null : s;
+  private static String[] ids(Object value) {
+    return value instanceof String one ? new String[] {one} : (String[]) value;
+  }
+
+  private static String first(Object value) {
+    return value instanceof String one ? one : ((String[]) value)[0];
+  }
+
+  private static Session live(Entry e, Instant now) {
+    return e == null || e.isExpiredAt(now) ? null : e.session();
+  }
+
+  /**
+   * Sorted arrays seen as the {@link SortedMap} that {@link ConcurrentSkipListMap}'s constructor
+   * copies in linear time; it reads only {@link #comparator} and {@link #entrySet}.
+   */
+  private static final class SortedView<V> extends AbstractMap<String, V> implements SortedMap<String, V> {
+    private final String[] keys;
+    private final Object[] values;
+    private final int size;
+
+    SortedView(String[] keys, Object[] values, int size) {
+      this.keys = keys;
+      this.values = values;
+      this.size = size;
+    }
+
+    @Override
+    public Set<Map.Entry<String, V>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Map.Entry<String, V>> iterator() {
+          return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < size;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public Map.Entry<String, V> next() {
+              if (next == size) {
+                throw new NoSuchElementException();
+              }
+              int i = next++;
+              return new AbstractMap.SimpleImmutableEntry<>(keys[i], (V) values[i]);
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return size;
+        }
+      };
+    }
+
+    @Override
+    public Comparator<? super String> comparator() {
+      return null;
+    }
+
+    @Override
+    public SortedMap<String, V> subMap(String fromKey, String toKey) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<String, V> headMap(String toKey) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<String, V> tailMap(String fromKey) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public String firstKey() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public String lastKey() {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** A token hash as the 32 bytes it encodes: the key of {@link #byToken}, and a lookup probe. */
+  private static class TokenKey {
+    final long h0;
+    final long h1;
+    final long h2;
+    final long h3;
+
+    TokenKey(long h0, long h1, long h2, long h3) {
+      this.h0 = h0;
+      this.h1 = h1;
+      this.h2 = h2;
+      this.h3 = h3;
+    }
+
+    /** Null when {@code tokenHash} is not a base64url SHA-256 (no stored session has such a hash). */
+    static TokenKey of(String tokenHash) {
+      long[] h = TokenHashes.decode(tokenHash);
+      return h == null ? null : new TokenKey(h[0], h[1], h[2], h[3]);
+    }
+
+    String tokenHash() {
+      return TokenHashes.encode(h0, h1, h2, h3);
+    }
+
+    @Override
+    public final boolean equals(Object o) {
+      return o instanceof TokenKey k && k.h0 == h0 && k.h1 == h1 && k.h2 == h2 && k.h3 == h3;
+    }
+
+    @Override
+    public final int hashCode() {
+      return (int) h0;   // the bytes of a SHA-256 are already uniformly spread
+    }
+  }
+
+  /**
+   * One session as stored: 96 bytes besides its ID and (shared) user ID strings. It is its own
+   * key in {@link #byToken} (equal to any key of the same token hash), so entries are compared by
+   * identity here. Use and profile changes update it in place; everything else is final.
+   */
+  private static final class Entry extends TokenKey {
+    final String id;
+    final String userId;
+    final String ip;
+    final String userAgent;
+    final long createdAt;
+    final long deadline;
+    volatile Profile profile;
+    volatile long lastSeenAt;
+    volatile long expiresAt;
+
+    private Entry(TokenKey key, Session s, String userId) {
+      super(key.h0, key.h1, key.h2, key.h3);
+      this.id = s.id();
+      this.userId = userId;
+      this.profile = s.profile();
+      this.ip = s.ip();
+      this.userAgent = s.userAgent();
+      this.createdAt = s.createdAt().toEpochMilli();
+      this.lastSeenAt = s.lastSeenAt().toEpochMilli();
+      this.expiresAt = s.expiresAt().toEpochMilli();
+      this.deadline = s.deadline().toEpochMilli();
+    }
+
+    /** {@code e} with another (equal) user ID string. */
+    private Entry(TokenKey key, Entry e, String userId) {
+      super(key.h0, key.h1, key.h2, key.h3);
+      this.id = e.id;
+      this.userId = userId;
+      this.profile = e.profile;
+      this.ip = e.ip;
+      this.userAgent = e.userAgent;
+      this.createdAt = e.createdAt;
+      this.lastSeenAt = e.lastSeenAt;
+      this.expiresAt = e.expiresAt;
+      this.deadline = e.deadline;
+    }
+
+    static Entry of(Session s, String userId) {
+      TokenKey key = TokenKey.of(s.tokenHash());
+      if (key == null) {
+        throw new IllegalArgumentException("not a token hash from Tokens.hash: session " + s.id());
+      }
+      return new Entry(key, s, userId);
+    }
+
+    /** Concurrent touches keep the latest use. */
+    synchronized void touch(long newLastSeenAt, long newExpiresAt) {
+      if (newLastSeenAt >= lastSeenAt) {
+        lastSeenAt = newLastSeenAt;
+        expiresAt = newExpiresAt;
+      }
+    }
+
+    /** As {@code Session.isExpiredAt}, to the millisecond (any Instant, even Instant.MIN). */
+    boolean isExpiredAt(Instant now) {
+      long exp = expiresAt;
+      long seconds = Math.floorDiv(exp, 1000);
+      return now.getEpochSecond() > seconds
+          || (now.getEpochSecond() == seconds && now.getNano() >= Math.floorMod(exp, 1000) * 1_000_000);
+    }
+
+    Session session() {
+      return session(tokenHash());
+    }
+
+    Session session(String tokenHash) {
+      return new Session(id, userId, tokenHash, profile, Instant.ofEpochMilli(createdAt), Instant.ofEpochMilli(lastSeenAt),
+          Instant.ofEpochMilli(expiresAt), Instant.ofEpochMilli(deadline), ip, userAgent);
+    }
   }
 }

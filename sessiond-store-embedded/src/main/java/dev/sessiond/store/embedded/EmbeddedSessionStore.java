@@ -10,6 +10,7 @@ import dev.sessiond.core.events.EventQuery;
 import dev.sessiond.core.events.Reasons;
 import dev.sessiond.core.store.IndexedSessionStore;
 import dev.sessiond.core.store.LogWaiters;
+import dev.sessiond.core.store.SessionIndex;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,9 +67,8 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
     this.sql = sql;
   }
 
-  /** Drops expired rows and loads the rest into memory; runs once, on the SQLite thread, at open. */
-  int load(Connection c) throws SQLException {
-    long now = clock.millis();
+  /** Logs and drops the rows expired at {@code now}, loads the rest into memory; runs once, on the SQLite thread, at open. */
+  int load(Connection c, long now) throws SQLException {
     // Sessions that expired while no process held the store: logged now, by the system.
     try (PreparedStatement q = c.prepareStatement("SELECT id, user_id FROM sessions WHERE expires_at <= ?")) {
       q.setLong(1, now);
@@ -84,24 +84,24 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
       del.executeUpdate();
     }
     c.commit();
-    int n = 0;
+    SessionIndex.Loader loader = index.loader();
     try (PreparedStatement q = c.prepareStatement("SELECT id, user_id, token_hash, profile, created_at,"
-        + " last_seen_at, expires_at, deadline, ip, user_agent FROM sessions")) {
+        + " last_seen_at, expires_at, deadline, ip, user_agent FROM sessions WHERE expires_at > ?")) {
+      q.setLong(1, now);
       q.setFetchSize(10_000);
       try (ResultSet rs = q.executeQuery()) {
         ProfileCache profiles = new ProfileCache();
         // Many sessions share an IP or a user agent: keep one copy of each (bounded) instead of one per row.
         java.util.Map<String, String> shared = new java.util.HashMap<>();
         while (rs.next()) {
-          index.put(new Session(rs.getString(1), rs.getString(2), rs.getString(3), profiles.read(rs.getString(4)),
+          loader.add(new Session(rs.getString(1), rs.getString(2), rs.getString(3), profiles.read(rs.getString(4)),
               Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)),
               Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
               share(shared, rs.getString(9)), share(shared, rs.getString(10))));
-          n++;
         }
       }
     }
-    return n;
+    return loader.finish();
   }
 
   private static String share(java.util.Map<String, String> shared, String value) {

@@ -77,7 +77,8 @@ public final class EmbeddedStore implements AutoCloseable {
       c.setAutoCommit(false);
       EmbeddedStore store = new EmbeddedStore(channel, c, clock, rows);
       long start = System.nanoTime();
-      int loaded = store.sql.read("load sessions", store.sessions::load).join();
+      long now = clock.millis();
+      int loaded = store.sql.read("load sessions", connection -> store.sessions.load(connection, now)).join();
       LOG.info("loaded {} sessions from {} in {} ms", loaded, dataDir, (System.nanoTime() - start) / 1_000_000);
       store.sql.every(FLUSH_TOUCHES_MS, store.sessions::flushTouches);
       return store;

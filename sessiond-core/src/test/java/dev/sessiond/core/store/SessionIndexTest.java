@@ -1,0 +1,72 @@
+package dev.sessiond.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessiond.core.Profile;
+import dev.sessiond.core.Session;
+import dev.sessiond.core.Tokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The bulk load answers every read exactly as one put per session would. */
+class SessionIndexTest {
+
+  private final Instant now = Instant.parse("2026-11-24T12:00:00Z");
+
+  private Session session(String userId) {
+    return new Session(Tokens.newId(), new String(userId.toCharArray()), Tokens.hash(Tokens.newToken()),
+        Profile.member(userId), now, now, now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)), "127.0.0.1", "ua");
+  }
+
+  @Test
+  void aBulkLoadedIndexAnswersLikeOneBuiltByPuts() {
+    List<Session> all = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      all.add(session("user-" + (i % 200)));   // users with one to three sessions, each with its own ID string
+    }
+    SessionIndex byPuts = new SessionIndex();
+    SessionIndex loaded = new SessionIndex(all.size());
+    SessionIndex.Loader loader = loaded.loader();
+    for (Session s : all) {
+      byPuts.put(s);
+      loader.add(s);
+    }
+    assertThat(loader.finish()).isEqualTo(500);
+
+    for (Session s : all) {
+      assertThat(loaded.byToken(s.tokenHash(), now)).isEqualTo(s);
+      assertThat(loaded.byId(s.id(), now)).isEqualTo(s);
+    }
+    assertThat(loaded.page(null, null, 1000, now)).isEqualTo(byPuts.page(null, null, 1000, now));
+    assertThat(loaded.page(null, all.get(7).id(), 50, now)).isEqualTo(byPuts.page(null, all.get(7).id(), 50, now));
+    assertThat(loaded.page("user-3", null, 10, now)).hasSize(3).isEqualTo(byPuts.page("user-3", null, 10, now));
+    assertThat(loaded.users(null, 1000, now)).isEqualTo(byPuts.users(null, 1000, now)).hasSize(200);
+    assertThat(loaded.counts()).isEqualTo(byPuts.counts());
+
+    // Writes after a load keep the indexes in step.
+    Session more = session("user-3");
+    loaded.put(more);
+    assertThat(loaded.page("user-3", null, 10, now)).hasSize(4).contains(more);
+    assertThat(loaded.removeUser("user-3")).hasSize(4);
+    assertThat(loaded.byToken(more.tokenHash(), now)).isNull();
+    assertThat(loaded.remove(all.get(0).id())).isEqualTo(all.get(0));
+    assertThat(loaded.page("user-0", null, 10, now)).hasSize(2);
+  }
+
+  @Test
+  void aTouchKeepsTheLatestUseAndIsSeenByEveryRead() {
+    SessionIndex index = new SessionIndex();
+    Session s = session("u");
+    index.put(s);
+    Session later = s.touchedAt(now.plusSeconds(60), Duration.ofHours(1));
+    assertThat(index.touch(later)).isEqualTo(later);
+    assertThat(index.touch(s)).isEqualTo(later);   // an older touch does not go back in time
+    assertThat(index.byId(s.id(), now)).isEqualTo(later);
+    assertThat(index.byToken(s.tokenHash(), now)).isEqualTo(later);
+    index.remove(s.id());
+    assertThat(index.touch(later)).isNull();
+  }
+}
