@@ -23,7 +23,8 @@ class BenchHarnessIT {
     for (String row : new String[] {"verify req/s", "CPU per request", "while logins run", "restart", "heap per live session",
         "first page", "deep page", "GET /sessions", "DELETE /sessions/heavy-user", "POST /sessions/clear",
         "heap per socket", "disconnect call to close", "until the last", "heartbeat: server CPU", "verify req/s on Redis", "Redis memory per session",
-        "POST /sessions/clear of", "cross-node disconnect", "Spring Session peer", "webhook delivery lag"}) {
+        "POST /sessions/clear of", "cross-node disconnect", "Spring Session peer", "webhook delivery lag",
+        "wrong-password logins at once", "while 60-login bursts repeat"}) {
       assertThat(report).contains(row);
     }
     assertThat(report).doesNotContain("| |  |").doesNotContain("peer n/a").contains("DeletedCount");
