@@ -7,7 +7,6 @@ import dev.sessiond.core.MemberService;
 import dev.sessiond.core.SessionService;
 import dev.sessiond.core.store.InMemoryMemberStore;
 import dev.sessiond.core.store.InMemorySessionStore;
-import dev.sessiond.core.store.InMemoryPresenceStore;
 import dev.sessiond.core.store.MemberStore;
 import dev.sessiond.core.store.PresenceStore;
 import dev.sessiond.core.store.SessionStore;
@@ -104,7 +103,7 @@ public final class Main {
     List<AutoCloseable> closers = new ArrayList<>();
     SessionStore sessionStore;
     MemberStore memberStore;
-    PresenceStore presence = new InMemoryPresenceStore(clock);
+    PresenceStore presence = PresenceStore.NONE;
     WebhookCursorStore webhookCursors = new InMemoryWebhookCursorStore(clock);
     RedisConnection redis = null;
     if (config.store() == Config.StoreKind.REDIS) {

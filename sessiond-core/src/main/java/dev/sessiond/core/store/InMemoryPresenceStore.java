@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-/** Presence in this process: for one node (with the embedded or in-memory store) and for tests. Thread-safe. */
+/** Presence in this process, for tests of what uses it (one node needs none: {@link PresenceStore#NONE}). Thread-safe. */
 public final class InMemoryPresenceStore implements PresenceStore {
 
   private final Clock clock;

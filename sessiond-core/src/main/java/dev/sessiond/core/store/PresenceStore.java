@@ -3,6 +3,7 @@ package dev.sessiond.core.store;
 import dev.sessiond.core.SessionEvent.ConnectionsChanged;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -14,6 +15,29 @@ import java.util.concurrent.CompletionStage;
  * {@code StoreUnavailable}.
  */
 public interface PresenceStore {
+
+  /** For a node that shares its store with no other (embedded, memory): there is no one to tell. */
+  PresenceStore NONE = new PresenceStore() {
+    @Override
+    public CompletionStage<Void> put(ConnectionsChanged state, Duration ttl) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> remove(String node, String sessionId) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> refresh(String node, Duration ttl) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<List<ConnectionsChanged>> live() {
+      return CompletableFuture.completedFuture(List.of());
+    }
+  };
 
   /**
    * Records a node's state of one session ({@link ConnectionsChanged#node()} says which node):
