@@ -23,7 +23,20 @@ public record Config(
     int redisWaitReplicas,
     ForwardAuth forwardAuth,
     java.util.List<String> corsOrigins,
-    Webhooks webhooks) {
+    Webhooks webhooks,
+    Duration eventRetention) {
+
+  public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(30);
+
+  /** With the default event retention. */
+  public Config(String host, int port, StoreKind store, Path dataDir, String adminUser, String adminPassword,
+      String apiToken, SessionPolicy policy, boolean secureCookies, boolean metricsPublic, Duration wsHeartbeat,
+      Duration wsReconnectGrace, String redisUri, java.util.List<String> redisClusterUris, int redisWaitReplicas,
+      ForwardAuth forwardAuth, java.util.List<String> corsOrigins, Webhooks webhooks) {
+    this(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies, metricsPublic,
+        wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth, corsOrigins,
+        webhooks, DEFAULT_EVENT_RETENTION);
+  }
 
   public enum StoreKind { EMBEDDED, MEMORY, REDIS }
 
@@ -43,24 +56,30 @@ public record Config(
   public Config withForwardAuth(ForwardAuth value) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
         metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, value, corsOrigins,
-        webhooks);
+        webhooks, eventRetention);
   }
 
   public Config withPort(int value) {
     return new Config(host, value, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
         metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth,
-        corsOrigins, webhooks);
+        corsOrigins, webhooks, eventRetention);
   }
 
   public Config withCorsOrigins(java.util.List<String> origins) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
         metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth, origins,
-        webhooks);
+        webhooks, eventRetention);
   }
 
   public Config withWebhooks(Webhooks value) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
         metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth,
-        corsOrigins, value);
+        corsOrigins, value, eventRetention);
+  }
+
+  public Config withEventRetention(Duration value) {
+    return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
+        metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth,
+        corsOrigins, webhooks, value);
   }
 }

@@ -1,6 +1,7 @@
 package dev.sessiond.server;
 
 import dev.sessiond.core.Events;
+import dev.sessiond.core.SessionEvent;
 import dev.sessiond.core.LoginService;
 import dev.sessiond.core.LoginThrottle;
 import dev.sessiond.core.MemberService;
@@ -13,12 +14,14 @@ import dev.sessiond.core.store.SessionStore;
 import dev.sessiond.core.webhooks.InMemoryWebhookCursorStore;
 import dev.sessiond.core.webhooks.WebhookCursorStore;
 import dev.sessiond.server.cli.ServeCommand;
+import dev.sessiond.server.events.EventFeed;
 import dev.sessiond.server.http.AdminConsole;
 import dev.sessiond.server.http.Auth;
 import dev.sessiond.server.http.ClientNames;
 import dev.sessiond.server.http.Cors;
 import dev.sessiond.server.http.CurrentSessionRoutes;
 import dev.sessiond.server.http.Endpoints;
+import dev.sessiond.server.http.EventRoutes;
 import dev.sessiond.server.http.HttpApi;
 import dev.sessiond.server.http.MeRoutes;
 import dev.sessiond.server.http.MemberRoutes;
@@ -34,6 +37,7 @@ import dev.sessiond.server.webhooks.WebhookSigner;
 import dev.sessiond.server.webhooks.WebhookTarget;
 import dev.sessiond.server.webhooks.Webhooks;
 import dev.sessiond.server.ws.LiveConnections;
+import dev.sessiond.server.ws.LogReactions;
 import dev.sessiond.server.ws.WebSocketRoute;
 import dev.sessiond.core.Tokens;
 import dev.sessiond.store.embedded.EmbeddedStore;
@@ -77,6 +81,7 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final Duration PURGE_EVERY = Duration.ofSeconds(10);
+  private static final Duration TRIM_EVERY = Duration.ofMinutes(10);
 
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -182,7 +187,17 @@ public final class Main {
     closers.add(naming::shutdownNow);
     SessionViews views = new SessionViews(live::stateOf, new ClientNames(naming));
     live.views(views);
-    events.subscribe(live);
+    // Session changes reach the live connections from the event log (every node's, missing none
+    // across a lost link); only connection counts travel in memory and over the bridge.
+    events.subscribe(e -> {
+      if (e instanceof SessionEvent.ConnectionsChanged) {
+        live.accept(e);
+      }
+    });
+    EventFeed feed = new EventFeed(sessionStore, vertx);
+    feed.subscribe(new LogReactions(live, sessions));
+    feed.start();
+    closers.add(0, feed);
     closers.add(0, () -> {
       live.shutdown();
       Thread.sleep(200);
@@ -200,6 +215,7 @@ public final class Main {
     current.mount(api, endpoints);
     new MeRoutes(sessions, login, views, current).mount(api, endpoints);
     new SessionRoutes(sessions, views).mount(api, endpoints);
+    new EventRoutes(sessionStore, feed).mount(api, endpoints);
     new SeedRoutes(sessions).mount(api, endpoints);
     new MemberRoutes(members).mount(api, endpoints);
     new AdminConsole().mount(api);
@@ -225,6 +241,15 @@ public final class Main {
     vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> webSockets.heartbeat(config.wsHeartbeat()));
     vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> live.syncPresence());
     Duration purgeEvery = config.wsHeartbeat().compareTo(PURGE_EVERY) < 0 ? config.wsHeartbeat() : PURGE_EVERY;
+    SessionStore log = sessionStore;
+    vertx.setPeriodic(TRIM_EVERY.toMillis(), id -> log.trim(clock.instant().minus(config.eventRetention()))
+        .whenComplete((n, e) -> {
+          if (e != null) {
+            LOG.warn("could not trim the event log: {}", e.getMessage());
+          } else if (n > 0) {
+            LOG.info("trimmed {} events older than {}", n, config.eventRetention());
+          }
+        }));
     vertx.setPeriodic(purgeEvery.toMillis(), id -> {
       sessions.purgeExpired();
       login.sweep();

@@ -5,7 +5,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Consumer;
 
-/** Counts sessions created, revoked (by reason) and expired, from the event stream. */
+/**
+ * Counts sessions created, revoked (by reason) and expired, and the events this node wrote to
+ * the event log by type ({@code sessiond_events_written_total{type=...}}: each change this node
+ * made is one entry), from the in-process event stream.
+ */
 public final class SessionMetrics implements Consumer<SessionEvent> {
 
   private final MeterRegistry registry;
@@ -18,6 +22,11 @@ public final class SessionMetrics implements Consumer<SessionEvent> {
 
   @Override
   public void accept(SessionEvent event) {
+    String type = written(event);
+    if (type != null) {
+      Counter.builder("sessiond.events.written").description("Entries this node wrote to the event log")
+          .tag("type", type).register(registry).increment();
+    }
     if (event instanceof SessionEvent.Created) {
       created.increment();
     } else if (event instanceof SessionEvent.Revoked r) {
@@ -29,6 +38,20 @@ public final class SessionMetrics implements Consumer<SessionEvent> {
     } else if (event instanceof SessionEvent.Disconnected) {
       registry.counter("sessiond.sessions.disconnected").increment();
     }
+  }
+
+  /** The type of the one log entry a published change stands for, or null (connection counts are not logged). */
+  static String written(SessionEvent event) {
+    if (event instanceof SessionEvent.Created) {
+      return "session.created";
+    }
+    if (event instanceof SessionEvent.Revoked r) {
+      return r.reason() == SessionEvent.Reason.EXPIRED ? "session.expired" : "session.revoked";
+    }
+    if (event instanceof SessionEvent.UserRevoked || event instanceof SessionEvent.AllRevoked) {
+      return "session.revoked";
+    }
+    return event instanceof SessionEvent.Disconnected ? "session.disconnected" : null;
   }
 
   private void revoked(SessionEvent.Reason reason, int count) {

@@ -109,6 +109,12 @@ public final class ServeCommand implements Callable<Integer> {
           + "[SESSIOND_WS_HEARTBEAT] (default: ${DEFAULT-VALUE}).")
   Duration wsHeartbeat;
 
+  @Option(names = "--event-retention", defaultValue = "${SESSIOND_EVENT_RETENTION:-30d}",
+      converter = DurationConverter.class,
+      description = "Keep the event log (GET /api/events, webhooks) this long, then trim it "
+          + "[SESSIOND_EVENT_RETENTION] (default: ${DEFAULT-VALUE}).")
+  Duration eventRetention;
+
   @Option(names = "--ws-reconnect-grace", defaultValue = "${SESSIOND_WS_RECONNECT_GRACE:-5s}",
       converter = DurationConverter.class,
       description = "A session stays is_connected this long after its last socket closes, so a reload does not "
@@ -166,7 +172,7 @@ public final class ServeCommand implements Callable<Integer> {
     return new Config(host, port, kind, dataDir, adminUser, blankToNull(adminPassword), blankToNull(apiToken),
         new SessionPolicy(idleTimeout, maxLifetime, maxSessionsPerUser, onLimit), secureCookies, metricsPublic,
         wsHeartbeat, wsReconnectGrace, redisUri,
-        nonBlank(redisClusterUris), redisWaitReplicas, forwardAuth(), nonBlank(corsOrigins), webhooks());
+        nonBlank(redisClusterUris), redisWaitReplicas, forwardAuth(), nonBlank(corsOrigins), webhooks(), eventRetention);
   }
 
   private Config.ForwardAuth forwardAuth() {

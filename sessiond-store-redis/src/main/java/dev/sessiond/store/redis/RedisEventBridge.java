@@ -2,7 +2,6 @@ package dev.sessiond.store.redis;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sessiond.core.SessionEvent;
-import dev.sessiond.core.SessionEvent.Reason;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Instant;
@@ -15,12 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries session events between the nodes that share a Redis: each local event is published
- * on the channel {@code sd:events} ({@code PUBLISH sd:events <json>}); events from other nodes
- * are handed to the remote listeners (the live connections), never back to the channel.
- * Delivery is Redis pub/sub: at most once, to the nodes connected at that moment. Revocation
- * does not depend on it (every node verifies against Redis); closing sockets and the admin
- * feed on other nodes do.
+ * Carries the changes of live connection counts between the nodes that share a Redis: each
+ * local {@code ConnectionsChanged} is published on the channel {@code sd:events}
+ * ({@code PUBLISH sd:events <json>}); those of other nodes are handed to the remote listeners
+ * (the live connections), never back to the channel. Delivery is Redis pub/sub: at most once,
+ * to the nodes connected at that moment; counts are also kept in the presence store, which a
+ * node re-reads on every heartbeat. Session changes do not travel here: every node reads them
+ * from the event log ({@code {sd}:log}), which misses nothing across a lost link.
  */
 public final class RedisEventBridge implements Consumer<SessionEvent>, AutoCloseable {
 
@@ -53,6 +53,9 @@ public final class RedisEventBridge implements Consumer<SessionEvent>, AutoClose
 
   @Override
   public void accept(SessionEvent event) {
+    if (!(event instanceof SessionEvent.ConnectionsChanged)) {
+      return;
+    }
     Map<String, Object> m = encode(event);
     m.put("node", node);
     redis.run("publish an event", c -> c.publish(CHANNEL, Codec.json(m))).exceptionally(e -> {
@@ -78,28 +81,7 @@ public final class RedisEventBridge implements Consumer<SessionEvent>, AutoClose
 
   static Map<String, Object> encode(SessionEvent event) {
     Map<String, Object> m = new HashMap<>();
-    if (event instanceof SessionEvent.Created c) {
-      m.put("type", "created");
-      m.put("session", Codec.fields(c.session(), 0));
-    } else if (event instanceof SessionEvent.Revoked r) {
-      m.put("type", "revoked");
-      m.put("id", r.sessionId());
-      m.put("uid", r.userId());
-      m.put("reason", r.reason().name());
-    } else if (event instanceof SessionEvent.UserRevoked u) {
-      m.put("type", "user");
-      m.put("uid", u.userId());
-      m.put("count", u.count());
-      m.put("reason", u.reason().name());
-    } else if (event instanceof SessionEvent.AllRevoked a) {
-      m.put("type", "all");
-      m.put("count", a.count());
-      m.put("reason", a.reason().name());
-    } else if (event instanceof SessionEvent.Disconnected d) {
-      m.put("type", "disconnected");
-      m.put("id", d.sessionId());
-      m.put("uid", d.userId());
-    } else if (event instanceof SessionEvent.ConnectionsChanged s) {
+    if (event instanceof SessionEvent.ConnectionsChanged s) {
       m.put("type", "connections");
       m.put("id", s.sessionId());
       m.put("uid", s.userId());
@@ -112,16 +94,9 @@ public final class RedisEventBridge implements Consumer<SessionEvent>, AutoClose
     return m;
   }
 
-  @SuppressWarnings("unchecked")
   static SessionEvent decode(Map<String, Object> m) {
     String type = (String) m.get("type");
     return switch (type) {
-      case "created" -> new SessionEvent.Created(Codec.session((Map<String, String>) m.get("session")));
-      case "revoked" -> new SessionEvent.Revoked((String) m.get("id"), (String) m.get("uid"), Reason.valueOf((String) m.get("reason")));
-      case "user" -> new SessionEvent.UserRevoked((String) m.get("uid"), ((Number) m.get("count")).intValue(),
-          Reason.valueOf((String) m.get("reason")));
-      case "all" -> new SessionEvent.AllRevoked(((Number) m.get("count")).intValue(), Reason.valueOf((String) m.get("reason")));
-      case "disconnected" -> new SessionEvent.Disconnected((String) m.get("id"), (String) m.get("uid"));
       case "connections" -> new SessionEvent.ConnectionsChanged((String) m.get("id"), (String) m.get("uid"),
           (String) m.get("from"), ((Number) m.get("count")).intValue(), (Boolean) m.get("connected"),
           instant(m.get("since")), instant(m.get("until")));
