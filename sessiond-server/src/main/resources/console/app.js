@@ -1,6 +1,8 @@
 // sessiond admin console: plain ES module, no build step, nothing fetched from elsewhere.
 // Every server-provided text goes through textContent, never innerHTML.
 
+import { showActivity, hideActivity } from './activity.js';
+
 const $ = (id) => document.getElementById(id);
 const PAGE = 50;
 const SIGNED_OUT = new Set([4002, 4003, 4004, 4005, 4006, 4007, 4008, 4010]);
@@ -31,7 +33,7 @@ function say(message, error = false) {
 }
 
 function show(...ids) {
-  for (const id of ['login', 'devices', 'sessions', 'users', 'members']) $(id).hidden = !ids.includes(id);
+  for (const section of document.querySelectorAll('main > section')) section.hidden = !ids.includes(section.id);
 }
 
 // Today's times as hh:mm:ss, other days with the date; the full ISO time is in the cell's title.
@@ -363,6 +365,7 @@ function connectFeed() {
 
 function signedOut(message) {
   state.me = null;
+  hideActivity();
   clearTimeout(countsTimer);
   if (state.socket) {
     const s = state.socket;
@@ -383,6 +386,7 @@ function setView(view) {
   if (view === 'users') loadUsers();
   if (view === 'members') loadMembers();
   if (view === 'devices') loadDevices();
+  if (view === 'activity') showActivity(say); else hideActivity();
 }
 
 async function start() {

@@ -176,12 +176,12 @@ public final class Main {
       bridge.onRemote(live);
       closers.add(0, bridge);
     }
-    if (!config.webhooks().urls().isEmpty()) {
-      Webhooks webhooks = new Webhooks(config.webhooks().urls().stream().map(WebhookTarget::parse).toList(),
-          new WebhookSigner(config.webhooks().secret()), sessionStore, webhookCursors, node, clock, registry);
+    Webhooks webhooks = config.webhooks().urls().isEmpty() ? null
+        : new Webhooks(config.webhooks().urls().stream().map(WebhookTarget::parse).toList(),
+            new WebhookSigner(config.webhooks().secret()), sessionStore, webhookCursors, node, clock, registry);
+    if (webhooks != null) {
       closers.add(0, webhooks);
       webhooks.start().get(30, TimeUnit.SECONDS);
-      events.subscribe(e -> webhooks.nudge());
     }
     ExecutorService naming = Executors.newSingleThreadExecutor(daemon("sessiond-ua"));
     closers.add(naming::shutdownNow);
@@ -196,6 +196,9 @@ public final class Main {
     });
     EventFeed feed = new EventFeed(sessionStore, vertx);
     feed.subscribe(new LogReactions(live, sessions));
+    if (webhooks != null) {
+      feed.subscribe(e -> webhooks.nudge());   // appends of every node, in order
+    }
     feed.start();
     closers.add(0, feed);
     closers.add(0, () -> {

@@ -1,0 +1,61 @@
+package dev.sessiond.server;
+
+import static dev.sessiond.server.Api.bearer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SIGKILL in the middle of deliveries: after a restart every event still reaches the receiver, in order. */
+class WebhookCrashIT {
+
+  @Test
+  void afterSigkillAndRestartEveryEventIsDeliveredAtLeastOnceInOrder(@TempDir Path dir) throws Exception {
+    try (WebhookReceiver receiver = WebhookReceiver.start()) {
+      String[] hooks = {"--webhook-url", receiver.url(), "--webhook-secret", WebhookReceiver.SECRET};
+      try (ServerProcess first = ServerProcess.serve(dir, hooks)) {
+        Api api = first.api();
+        for (int i = 0; i < 30; i++) {
+          api.createSession("crash-hook-" + (i % 3));
+        }
+        receiver.await(r -> r.acceptedIds().size() >= 10, Duration.ofSeconds(20));
+        // The receiver fails while changes keep coming, and sessiond dies in the middle of it.
+        receiver.failFor(Duration.ofSeconds(4));
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        for (int t = 0; t < 2; t++) {
+          writers.submit(() -> {
+            while (!stop.get()) {
+              try {
+                api.post("/api/sessions", "{\"user_id\":\"crash-hook-burst\"}", "Authorization", bearer(TestServer.API_TOKEN));
+              } catch (AssertionError connectionLost) {
+                return;
+              }
+            }
+          });
+        }
+        Thread.sleep(1500);
+        first.kill();
+        stop.set(true);
+        writers.shutdown();
+        assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      }
+      try (ServerProcess second = ServerProcess.serve(dir, hooks)) {
+        Api api = second.api();
+        api.delete("/sessions/crash-hook-1", "Authorization", bearer(TestServer.API_TOKEN));
+        List<String> log = EventIds.all(api);
+        assertThat(log).hasSizeGreaterThan(40);
+        receiver.await(r -> r.acceptedIds().size() >= log.size(), Duration.ofSeconds(60));
+        assertThat(receiver.acceptedIds().subList(0, log.size())).isEqualTo(log);
+        assertThat(receiver.badSignatures()).isZero();
+      }
+    }
+  }
+}
