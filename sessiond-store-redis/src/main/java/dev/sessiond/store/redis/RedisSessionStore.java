@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * {sd}:gen               STRING  generation g; POST /sessions/clear increments it        INCR (in a script)
- * {sd}:t:&lt;tokenHash&gt;     HASH    id uid th profile created last exp deadline ip ua gen   HSET + PEXPIREAT exp
- *                                verify = HGETALL {sd}:t:&lt;h&gt; + GET {sd}:gen, one round trip
+ * {sd}:t:&lt;tokenHash&gt;     STRING "g last exp\n[id,uid,created,deadline,ip,ua]\n[profile values]"   SET PXAT exp
+ *                                (see Codec#body); verify = GET {sd}:t:&lt;h&gt; + GET {sd}:gen, one round trip
  * {sd}:i:&lt;sessionId&gt;     STRING  tokenHash                                             SET PXAT exp
  * {sd}:u:&lt;userId&gt;:g      ZSET    sessionId -&gt; exp ms (a user's sessions)               ZADD; PEXPIREAT deadline
  * {sd}:all:g             ZSET    sessionId, score 0: keyset pages                      ZRANGE BYLEX (after + LIMIT)
@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * replicas). A Cluster thus buys failover, not more memory or throughput; before the log, every
  * request touched the {@code {sd}} slot anyway (the generation on each verify, the indexes on
  * each write).
+ *
+ * <p>Memory: a session's value is one compact string, not a hash with field names and a
+ * profile object (a hash whose profile passes 64 bytes leaves the listpack encoding and cost
+ * 950 bytes a session; the string costs about 300 with its key). Scripts change the numbers
+ * at its front with plain string patterns and read the user ID with {@code cjson}.
  *
  * <p>Expiry is Redis's own: token and ID keys carry their deadline (PXAT) and vanish with it,
  * so verification needs no sweep. Purge walks only the entries of {@code {sd}:exp:g} that are
@@ -114,14 +119,8 @@ public final class RedisSessionStore implements SessionStore {
   @Override
   public CompletionStage<Void> create(Session s, Actor actor) {
     long now = clock.millis();
-    Map<String, String> fields = Codec.fields(s, 0);
-    fields.remove("gen");
     List<String> args = head(now, s.id(), s.userId(), s.tokenHash(), Long.toString(s.expiresAt().toEpochMilli()),
-        Long.toString(s.deadline().toEpochMilli()), Integer.toString(fields.size() * 2));
-    fields.forEach((k, v) -> {
-      args.add(k);
-      args.add(v);
-    });
+        Long.toString(s.deadline().toEpochMilli()), Long.toString(s.lastSeenAt().toEpochMilli()), Codec.body(s));
     args.addAll(StreamLog.fields(Event.of(Event.Type.SESSION_CREATED, Instant.ofEpochMilli(now), null, null, null, null, actor)));
     args.addAll(List.of("s", s.id(), "u", s.userId()));
     return this.<String>script("create a session", Scripts.CREATE, ScriptOutputType.VALUE, args).thenApply(id -> null);
@@ -130,17 +129,17 @@ public final class RedisSessionStore implements SessionStore {
   @Override
   public CompletionStage<Optional<Session>> findByTokenHash(String tokenHash) {
     return redis.run("verify a session", c -> {
-      CompletableFuture<Map<String, String>> fields = c.hgetall(tok(tokenHash)).toCompletableFuture();
+      CompletableFuture<String> value = c.get(tok(tokenHash)).toCompletableFuture();
       CompletableFuture<String> g = c.get(GEN).toCompletableFuture();
-      return fields.thenCombine(g, (f, gen) -> live(f, gen == null ? "0" : gen));
+      return value.thenCombine(g, (v, gen) -> live(tokenHash, v, gen == null ? "0" : gen));
     });
   }
 
-  private Optional<Session> live(Map<String, String> f, String gen) {
-    if (f == null || f.isEmpty() || !gen.equals(f.get("gen"))) {
+  private Optional<Session> live(String tokenHash, String v, String gen) {
+    if (v == null || !gen.equals(Codec.generation(v))) {
       return Optional.empty();
     }
-    Session s = Codec.session(f);
+    Session s = Codec.session(tokenHash, v);
     return s.isExpiredAt(clock.instant()) ? Optional.empty() : Optional.of(s);
   }
 
@@ -300,7 +299,7 @@ public final class RedisSessionStore implements SessionStore {
   @Override
   public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
     return this.<Long>script("update profiles", Scripts.SET_PROFILE, ScriptOutputType.INTEGER,
-        List.of(Codec.json(profile), userId)).thenApply(Long::intValue);
+        List.of(Codec.compact(profile), userId)).thenApply(Long::intValue);
   }
 
   @Override

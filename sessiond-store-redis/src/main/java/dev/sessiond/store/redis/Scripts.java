@@ -25,6 +25,9 @@ final class Scripts {
         if ok then return id end
         return redis.call('XADD', P .. 'log', '*', unpack(e))
       end
+      local function uidOf(v)
+        return cjson.decode(string.match(v, '^[^\\n]*\\n([^\\n]*)\\n'))[2]
+      end
       local function tail(from)
         local e = {}
         for i = from, #ARGV do e[#e + 1] = ARGV[i] end
@@ -32,17 +35,10 @@ final class Scripts {
       end
       """;
 
-  /** ARGV: now, sid, uid, tokenHash, exp, deadline, n (hash field count x2), n hash fields, event fields. */
+  /** ARGV: now, sid, uid, tokenHash, exp, deadline, last, body ({@link Codec#body}), event fields. */
   static final String CREATE = HEAD + """
       local now, sid, uid, th, exp, deadline = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-      local n = tonumber(ARGV[7])
-      local h = {}
-      for i = 8, 7 + n do h[#h + 1] = ARGV[i] end
-      h[#h + 1] = 'gen'
-      h[#h + 1] = g
-      local t = P .. 't:' .. th
-      redis.call('HSET', t, unpack(h))
-      redis.call('PEXPIREAT', t, exp)
+      redis.call('SET', P .. 't:' .. th, g .. ' ' .. ARGV[7] .. ' ' .. exp .. ARGV[8], 'PXAT', exp)
       redis.call('SET', P .. 'i:' .. sid, th, 'PXAT', exp)
       local uk = P .. 'u:' .. uid .. ':' .. g
       redis.call('ZADD', uk, exp, sid)
@@ -51,15 +47,16 @@ final class Scripts {
       redis.call('ZADD', P .. 'all:' .. g, 0, sid)
       redis.call('ZADD', P .. 'users:' .. g, 0, uid)
       redis.call('ZADD', P .. 'exp:' .. g, exp, uid .. ' ' .. sid)
-      return log(now, tail(8 + n))
+      return log(now, tail(9))
       """;
 
   /** ARGV: tokenHash, sid, uid, last, exp. */
   static final String TOUCH = HEAD + """
       local t = P .. 't:' .. ARGV[1]
-      if redis.call('EXISTS', t) == 0 then return 0 end
-      redis.call('HSET', t, 'last', ARGV[4], 'exp', ARGV[5])
-      redis.call('PEXPIREAT', t, ARGV[5])
+      local v = redis.call('GET', t)
+      if not v then return 0 end
+      local gen, rest = string.match(v, '^(%d+) %d+ %d+(.*)$')
+      redis.call('SET', t, gen .. ' ' .. ARGV[4] .. ' ' .. ARGV[5] .. rest, 'PXAT', ARGV[5])
       redis.call('PEXPIREAT', P .. 'i:' .. ARGV[2], ARGV[5])
       redis.call('ZADD', P .. 'u:' .. ARGV[3] .. ':' .. g, 'XX', ARGV[5], ARGV[2])
       redis.call('ZADD', P .. 'exp:' .. g, 'XX', ARGV[5], ARGV[3] .. ' ' .. ARGV[2])
@@ -87,14 +84,15 @@ final class Scripts {
       local sid = ARGV[2]
       local th = redis.call('GET', P .. 'i:' .. sid)
       if not th then return 0 end
-      local f = redis.call('HMGET', P .. 't:' .. th, 'uid', 'gen')
-      if not f[1] or f[2] ~= g then return 0 end
-      drop(sid, f[1])
+      local v = redis.call('GET', P .. 't:' .. th)
+      if not v or string.match(v, '^(%d+) ') ~= g then return 0 end
+      local uid = uidOf(v)
+      drop(sid, uid)
       local e = tail(3)
       e[#e + 1] = 's'
       e[#e + 1] = sid
       e[#e + 1] = 'u'
-      e[#e + 1] = f[1]
+      e[#e + 1] = uid
       log(ARGV[1], e)
       return 1
       """;
@@ -153,7 +151,8 @@ final class Scripts {
       for _, m in ipairs(redis.call('ZRANGEBYSCORE', P .. 'exp:' .. g, '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))) do
         local uid, sid = string.match(m, '^(.*) ([^ ]*)$')
         local th = redis.call('GET', P .. 'i:' .. sid)
-        local exp = th and redis.call('HGET', P .. 't:' .. th, 'exp')
+        local v = th and redis.call('GET', P .. 't:' .. th)
+        local exp = v and string.match(v, '^%d+ %d+ (%d+)')
         if exp and tonumber(exp) > tonumber(now) then
           redis.call('ZADD', P .. 'exp:' .. g, exp, m)
         else
@@ -166,13 +165,14 @@ final class Scripts {
       return out
       """;
 
-  /** ARGV: profile JSON, uid. Sets the profile of the user's live sessions; returns how many. */
+  /** ARGV: profile ({@link Codec#compact}), uid. Sets the profile of the user's live sessions; returns how many. */
   static final String SET_PROFILE = HEAD + """
       local n = 0
       for _, sid in ipairs(redis.call('ZRANGE', P .. 'u:' .. ARGV[2] .. ':' .. g, 0, -1)) do
         local th = redis.call('GET', P .. 'i:' .. sid)
-        if th and redis.call('EXISTS', P .. 't:' .. th) == 1 then
-          redis.call('HSET', P .. 't:' .. th, 'profile', ARGV[1])
+        local v = th and redis.call('GET', P .. 't:' .. th)
+        if v then
+          redis.call('SET', P .. 't:' .. th, string.match(v, '^[^\\n]*\\n[^\\n]*\\n') .. ARGV[1], 'KEEPTTL')
           n = n + 1
         end
       end
