@@ -60,7 +60,8 @@ fo_probe() { # kind: verify | create; one request about every 20 ms until $fo/st
 }
 fo_probe verify & pids+=("$!")
 fo_probe create & pids+=("$!")
-sleep 2
+fo_settle=2; [ "${quick:-0}" = 1 ] && fo_settle=1
+sleep "$fo_settle"
 fo_killed="$(now_ms)"
 { kill -9 "$fo_master_pid"; wait "$fo_master_pid"; } 2>/dev/null || true
 fo_promoted=""
@@ -76,7 +77,7 @@ until curl -fs -o /dev/null "http://127.0.0.1:$FO_PORT/ready"; do
   sleep 0.02
 done
 fo_ready="$(now_ms)"
-sleep 3
+sleep $((fo_settle + 1))
 touch "$fo/stop"; sleep 0.5
 fo_window() { # kind ok-code: ms from the kill to the first success after the last failure
   awk -v k="$1" -v ok="$2" -v t0="$fo_killed" '$2==k && $1>=t0 { if ($3!=ok) {bad=$1; good=0} else if (bad && !good) good=$1 }
