@@ -15,23 +15,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** kill -9 loses nothing acknowledged: created sessions stay valid, revoked ones stay refused. */
+/**
+ * kill -9 loses nothing acknowledged: created sessions stay valid, revoked ones stay refused,
+ * and each of those changes has its entry in the event log.
+ */
 class CrashIT {
 
   @Test
   void afterSigkillEveryAcknowledgedSessionIsValidAndEveryRevokedOneRefused(@TempDir Path dir) throws Exception {
-    List<String> revoked = new ArrayList<>();
+    List<String> revoked = java.util.Collections.synchronizedList(new ArrayList<>());
     ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> createdIds = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> revokedIds = new ConcurrentLinkedQueue<>();
     try (ServerProcess first = ServerProcess.serve(dir)) {
       Api api = first.api();
       List<JsonNode> sessions = new ArrayList<>();
       for (int i = 0; i < 60; i++) {
         sessions.add(api.createSession("crash-user-" + (i % 6)));
+        createdIds.add(sessions.get(i).get("id").asText());
       }
       for (int i = 0; i < 60; i += 3) {
         String id = sessions.get(i).get("id").asText();
         assertThat(api.delete("/api/sessions/" + id, "Authorization", bearer(TestServer.API_TOKEN)).status()).isEqualTo(204);
         revoked.add(sessions.get(i).get("token").asText());
+        revokedIds.add(id);
       }
       assertThat(api.delete("/sessions/crash-user-1", "Authorization", bearer(TestServer.API_TOKEN)).status()).isEqualTo(200);
       for (int i = 0; i < 60; i++) {
@@ -52,7 +59,16 @@ class CrashIT {
               Api.Res r = api.post("/api/sessions", "{\"user_id\":\"crash-burst\"}",
                   "Authorization", bearer(TestServer.API_TOKEN));
               if (r.status() == 201) {
-                acknowledged.add(r.json().get("token").asText());
+                String id = r.json().get("id").asText();
+                createdIds.add(id);
+                if (id.hashCode() % 2 == 0) {
+                  acknowledged.add(r.json().get("token").asText());
+                } else if (api.delete("/api/sessions/" + id, "Authorization", bearer(TestServer.API_TOKEN)).status() == 204) {
+                  revokedIds.add(id);
+                  revoked.add(r.json().get("token").asText());
+                } else {
+                  acknowledged.add(r.json().get("token").asText());
+                }
               }
             } catch (AssertionError connectionLost) {
               return;
@@ -76,6 +92,33 @@ class CrashIT {
       for (String token : revoked) {
         assertThat(api.get("/api/whoami", "Authorization", bearer(token)).status()).as("revoked session").isEqualTo(401);
       }
+      java.util.Set<String> created = new java.util.HashSet<>();
+      java.util.Set<String> ended = new java.util.HashSet<>();
+      boolean userEnded = false;
+      String after = null;
+      while (true) {
+        JsonNode page = api.get("/api/events?limit=1000" + (after == null ? "" : "&after=" + after),
+            "Authorization", bearer(TestServer.API_TOKEN)).json();
+        if (page.size() == 0) {
+          break;
+        }
+        for (JsonNode e : page) {
+          String type = e.get("type").asText();
+          if (type.equals("session.created")) {
+            created.add(e.get("session_id").asText());
+          } else if (type.equals("session.revoked") && e.has("session_id")) {
+            assertThat(e.get("reason").asText()).isEqualTo("deleted");
+            ended.add(e.get("session_id").asText());
+          } else if (type.equals("session.revoked") && "crash-user-1".equals(e.path("user_id").asText())) {
+            assertThat(e.get("reason").asText()).isEqualTo("user");
+            userEnded = true;
+          }
+        }
+        after = page.get(page.size() - 1).get("id").asText();
+      }
+      assertThat(created).as("every acknowledged creation is in the log").containsAll(createdIds);
+      assertThat(ended).as("every acknowledged revocation is in the log").containsAll(revokedIds);
+      assertThat(userEnded).as("the user's revocation is in the log").isTrue();
     }
   }
 
