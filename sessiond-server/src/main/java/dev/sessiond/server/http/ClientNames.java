@@ -14,7 +14,7 @@ import ua_parser.UserAgent;
  * The readable client of a User-Agent ("Chrome 131 on Windows 10", "curl 8", "unknown
  * client"), by ua-parser's shared regexes: the one place sessiond names clients, for the API's
  * {@code client} field and so for the console. Loading the regexes takes about 0.2 s and 2 MB
- * once; a parse costs 0.3 to 3 ms (a browser's agent is matched only after many patterns of
+ * once, on the parsing executor, so that it does not delay the server's start; a parse costs 0.3 to 3 ms (a browser's agent is matched only after many patterns of
  * bots and apps), so names are cached per User-Agent, at most {@link #MAX_CACHED} of them (the
  * cache is emptied when full: real traffic has few distinct agents), and routes {@link #prepare}
  * new ones on the {@code parsing} executor, off the event loops, before they render. Thread-safe.
@@ -25,12 +25,13 @@ public final class ClientNames {
   private static final String OTHER = "Other";
   private static final String UNKNOWN = "unknown client";
 
-  private final Parser parser = new Parser();
   private final ConcurrentHashMap<String, String> cache = new ConcurrentHashMap<>();
   private final Executor parsing;
+  private final CompletableFuture<Parser> parser;
 
   public ClientNames(Executor parsing) {
     this.parsing = parsing;
+    this.parser = CompletableFuture.supplyAsync(Parser::new, parsing);
   }
 
   /** Completes once every one of these agents is named; new ones are parsed on the parsing executor. */
@@ -60,8 +61,9 @@ public final class ClientNames {
   }
 
   private String parse(String userAgent) {
-    UserAgent browser = parser.parseUserAgent(userAgent);
-    OS os = parser.parseOS(userAgent);
+    Parser loaded = parser.join();
+    UserAgent browser = loaded.parseUserAgent(userAgent);
+    OS os = loaded.parseOS(userAgent);
     String b = OTHER.equals(browser.family) ? null : join(browser.family, browser.major);
     String o = OTHER.equals(os.family) ? null : join(os.family, os.major);
     if (b == null && o == null) {

@@ -94,6 +94,11 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     this.views = sessionViews;
   }
 
+  /** Completes once the session's client is named, so that its init frame needs no parsing on an event loop. */
+  public java.util.concurrent.CompletionStage<Void> ready(Session session) {
+    return views.ready(List.of(session));
+  }
+
   /** The state of a session's connections on every node. */
   public SessionState stateOf(String sessionId) {
     Live live = bySession.get(sessionId);

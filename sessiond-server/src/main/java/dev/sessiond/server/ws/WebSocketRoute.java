@@ -46,7 +46,9 @@ public final class WebSocketRoute {
     api.route(GET, "/api/ws", ctx -> {
       // Authentication may finish later (a Redis round trip): keep the request unread until the upgrade.
       ctx.request().pause();
-      Endpoints.onLoop(ctx, Endpoints.attempt(() -> auth.caller(ctx.request())), (caller, error) -> {
+      Endpoints.onLoop(ctx, Endpoints.attempt(() -> auth.caller(ctx.request())).thenCompose(c -> c.isApiToken()
+          ? java.util.concurrent.CompletableFuture.completedFuture(c) : live.ready(c.session()).thenApply(named -> c)),
+          (caller, error) -> {
           String upgrade = ctx.request().getHeader("Upgrade");
           if (error == null && (upgrade == null || !upgrade.equalsIgnoreCase("websocket"))) {
             error = new SessiondException.Invalid("this endpoint needs a WebSocket upgrade (Upgrade: websocket)");
