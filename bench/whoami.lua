@@ -1,6 +1,9 @@
 -- wrk script: GET /api/whoami with a bearer token drawn at random from TOKENS_FILE
 -- (lines "<sessionId> <token>"), so every request verifies a different live session.
+-- DELAY_MS (optional) makes each connection wait that long between requests (a paced load).
 local tokens = {}
+local pause = tonumber(os.getenv("DELAY_MS") or "")
+if pause then delay = function() return pause end end
 init = function(args)
   local path = os.getenv("TOKENS_FILE")
   for line in io.lines(path) do

@@ -16,6 +16,7 @@ public final class Bench {
     switch (args[0]) {
       case "populate" -> Populate.main(rest);
       case "ws" -> WsBench.main(rest);
+      case "fsync" -> FsyncProbe.main(rest);
       case "webhook-lag" -> WebhookLagBench.main(rest);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       default -> {

@@ -54,7 +54,7 @@ public final class Populate {
         }
         batch.add(store.create(s, dev.sessiond.core.events.Actor.API_TOKEN).toCompletableFuture());
         // Bounded in flight: Redis answers a few thousand creates at once well within the 2 s command timeout.
-        if (batch.size() == (redis ? 2_000 : 20_000)) {
+        if (batch.size() == (redis ? 500 : 20_000)) {
           CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
           batch.clear();
         }

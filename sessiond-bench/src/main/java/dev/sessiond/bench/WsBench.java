@@ -53,6 +53,10 @@ public final class WsBench {
       cross(args);
       return;
     }
+    if (args[0].equals("churn")) {
+      churn(args);
+      return;
+    }
     int port = Integer.parseInt(args[0]);
     List<String[]> tokens = Files.readAllLines(Path.of(args[2])).stream().map(l -> l.split(" ")).toList();
     int sockets = Integer.parseInt(args[3]);
@@ -77,6 +81,11 @@ public final class WsBench {
     List<Opened> open = openAll(tokens.subList(1, sockets + 1));
     double openSeconds = (System.nanoTime() - opening) / 1e9;
     long heapAfter = heapAfterGc(pid);
+    String histogram = System.getenv("WS_HISTOGRAM");
+    if (histogram != null) {   // where the heap per socket goes: jcmd's class histogram with every socket open
+      new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").redirectErrorStream(true)
+          .redirectOutput(Path.of(histogram).toFile()).start().waitFor();
+    }
     System.out.printf("ws.open sockets=%d heap_per_socket_bytes=%d opened_per_s=%.0f%n", open.size(),
         (heapAfter - heapBefore) / open.size(), open.size() / openSeconds);
     if (heartbeatWindow > 0) {
@@ -129,6 +138,52 @@ public final class WsBench {
       onA.vertx.close().await(10, TimeUnit.SECONDS);
       onB.vertx.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * {@code ws churn <port> <apiToken> <tokensFile> <sockets> <seconds> <perSecond> <sourceAddresses>}: keeps
+   * {@code sockets} sockets open for {@code seconds}, closing {@code perSecond} of them a second and
+   * opening them again. An error is a failed connect or a close the client did not ask for.
+   */
+  private static void churn(String[] args) throws Exception {
+    int port = Integer.parseInt(args[1]);
+    List<String[]> tokens = Files.readAllLines(Path.of(args[3])).stream().map(l -> l.split(" ")).toList();
+    int sockets = Integer.parseInt(args[4]);
+    long seconds = Long.parseLong(args[5]);
+    int perSecond = Integer.parseInt(args[6]);
+    WsBench bench = new WsBench(port, args[2], Integer.parseInt(args[7]));
+    java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong reconnects = new java.util.concurrent.atomic.AtomicLong();
+    // The soak stops this process when it is done: say what happened on the way out too.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.printf(
+        "ws.churn sockets=%d reconnects=%d errors=%d%n", sockets, reconnects.get(), errors.get())));
+    List<Opened> open = new ArrayList<>(bench.openAll(tokens.subList(0, sockets)));
+    java.util.Random random = new java.util.Random();
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < end) {
+      long tick = System.nanoTime();
+      for (int i = 0; i < perSecond; i++) {
+        int at = random.nextInt(open.size());
+        Opened o = open.get(at);
+        if (o.closed().isDone()) {
+          errors.incrementAndGet();   // closed by the server: nobody here asked for that
+        } else {
+          o.ws().close();
+          o.closed().get(30, TimeUnit.SECONDS);
+        }
+        try {
+          open.set(at, bench.connect(tokens.get(at)[1]).get(30, TimeUnit.SECONDS));
+          reconnects.incrementAndGet();
+        } catch (Exception e) {
+          errors.incrementAndGet();
+        }
+      }
+      long left = 1_000_000_000L - (System.nanoTime() - tick);
+      if (left > 0) {
+        Thread.sleep(left / 1_000_000);
+      }
+    }
+    System.exit(0);
   }
 
   private record Opened(WebSocket ws, CompletableFuture<Short> closed) {}
