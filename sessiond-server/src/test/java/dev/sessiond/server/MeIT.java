@@ -96,6 +96,24 @@ class MeIT {
     return byId;
   }
 
+  /** The one session.revoked event of a session in the event log. */
+  private static JsonNode revokedEvent(String sessionId) {
+    Api.Res r = api.get("/api/events?limit=1000&type=session.revoked&session_id=" + sessionId,
+        "Authorization", bearer(TestServer.API_TOKEN));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().size()).as(r.body()).isEqualTo(1);
+    return r.json().get(0);
+  }
+
+  /** The event log says the user's own session {@code actorSessionId} ended {@code sessionId} for {@code reason}. */
+  private static void loggedAsEndedBy(String sessionId, String userId, String actorSessionId, String reason) {
+    JsonNode e = revokedEvent(sessionId);
+    assertThat(e.get("reason").asText()).isEqualTo(reason);
+    assertThat(e.at("/actor/type").asText()).isEqualTo("session");
+    assertThat(e.at("/actor/user_id").asText()).isEqualTo(userId);
+    assertThat(e.at("/actor/session_id").asText()).isEqualTo(actorSessionId);
+  }
+
   private static int whoami(String token) {
     return api.get("/api/whoami", "Authorization", bearer(token)).status();
   }
@@ -122,6 +140,7 @@ class MeIT {
     assertThat(whoami(d.tokens()[1])).isEqualTo(401);
     assertThat(WsClient.refusal(server.port(), d.tokens()[1])).isEqualTo(401);
     assertThat(mySessions(d.tokens()[0])).containsOnlyKeys(d.ids()[0], d.ids()[2]);
+    loggedAsEndedBy(d.ids()[1], d.userId(), d.ids()[0], "signed_out_elsewhere");
 
     // Ends the others: the count, the current one kept.
     WsClient third = WsClient.connect(server.port(), d.tokens()[2]);
@@ -133,6 +152,7 @@ class MeIT {
     assertThat(whoami(d.tokens()[2])).isEqualTo(401);
     assertThat(whoami(d.tokens()[0])).isEqualTo(200);
     assertThat(mySessions(d.tokens()[0])).containsOnlyKeys(d.ids()[0]);
+    loggedAsEndedBy(d.ids()[2], d.userId(), d.ids()[0], "signed_out_elsewhere");
     Api.Res none = api.post("/api/me/sessions/revoke-others", null, "Authorization", bearer(d.tokens()[0]));
     assertThat(none.json().get("DeletedCount").asInt()).isZero();
   }
@@ -206,6 +226,8 @@ class MeIT {
     assertThat(whoami(d.tokens()[1])).isEqualTo(401);
     assertThat(whoami(d.tokens()[2])).isEqualTo(401);
     assertThat(mySessions(d.tokens()[0])).containsOnlyKeys(d.ids()[0]);
+    loggedAsEndedBy(d.ids()[1], d.userId(), d.ids()[0], "password_changed_elsewhere");
+    loggedAsEndedBy(d.ids()[2], d.userId(), d.ids()[0], "password_changed_elsewhere");
     assertThat(api.post("/api/login", "{\"username\":\"me-carol\",\"password\":\"pw-old-carol\"}").status()).isEqualTo(401);
     login("me-carol", "pw-new-carol", FIREFOX_LINUX);
   }
