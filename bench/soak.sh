@@ -84,7 +84,7 @@ heap0="$(heap_after_gc)"
 for minute in $(seq "$MINUTES"); do
   DELAY_MS=10 CONNECTIONS=4 WRK_THREADS=1 wrk_measure "" -s "$here/soak-writes.lua" "http://127.0.0.1:$PORT/" > "$work/writes" &
   writes_pid=$!
-  CONNECTIONS=1 WRK_THREADS=1 wrk_measure "" -s "$here/login.lua" "http://127.0.0.1:$PORT/api/login" > "$work/logins" &
+  CONNECTIONS=1 WRK_THREADS=1 wrk_measure "" --timeout 10s -s "$here/login.lua" "http://127.0.0.1:$PORT/api/login" > "$work/logins" &
   logins_pid=$!
   read -r rps p99 cpu _ verify_errors < <(DELAY_MS=10 CONNECTIONS="$VERIFY_CONNECTIONS" wrk_measure "$SERVER_PID" \
     -s "$here/whoami.lua" "http://127.0.0.1:$PORT/api/whoami")
@@ -120,7 +120,7 @@ errors="$(awk '{s += $5 + $7 + $9} END {print s + 0}' "$work/slices")"
   echo "|---|---|"
   echo "| heap after GC, slope (least squares over the slices) | $slope KB per minute (start $((heap0 / 1048576)) MB) |"
   echo "| verify p99, first slice → last | $(head -n1 "$work/slices" | awk '{print $3}') ms → $(tail -n1 "$work/slices" | awk '{print $3}') ms |"
-  echo "| HTTP errors (non-2xx answers and socket errors incl. wrk's 2 s timeouts, all three loads) | $errors |"
+  echo "| HTTP errors (non-2xx answers and socket errors incl. timeouts: 2 s for verify and writes, 10 s for logins) | $errors |"
   echo "| WebSocket churn: reconnects, errors (failed connects, closes nobody asked for) | $(field "$churn" reconnects), $(field "$churn" errors) |"
 } > "$out"
 echo "soak: wrote $out" >&2
