@@ -43,7 +43,7 @@ class FuzzIT extends OneServerPerClass {
     "/api/sessions/{id}", "/api/sessions/{id}/disconnect", "/sessions", "/sessions/{id}", "/sessions/clear",
     "/api/members", "/api/members/{id}", "/api/members/{id}/password", "/api/ws", "/admin/", "/admin/app.js", "/",
     "/login", "/logout", "/api/forward-auth", "/api/me/sessions", "/api/me/sessions/{id}", "/api/me/sessions/revoke-others",
-    "/api/me/password", "/nope", "/api", "/api/sessions/a/b/c"};
+    "/api/me/password", "/api/events", "/nope", "/api", "/api/sessions/a/b/c"};
   private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE",
     "CONNECT", "FOO", "get", "G\u00e9T", "POST ", "M-SEARCH", ""};
   private static final String[] SAFE = {"GET", "HEAD", "OPTIONS"};
