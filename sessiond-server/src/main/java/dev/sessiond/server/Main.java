@@ -36,6 +36,7 @@ import dev.sessiond.server.http.SystemRoutes;
 import dev.sessiond.server.webhooks.WebhookSigner;
 import dev.sessiond.server.webhooks.WebhookTarget;
 import dev.sessiond.server.webhooks.Webhooks;
+import dev.sessiond.server.ws.AdminLog;
 import dev.sessiond.server.ws.LiveConnections;
 import dev.sessiond.server.ws.LogReactions;
 import dev.sessiond.server.ws.WebSocketRoute;
@@ -188,14 +189,19 @@ public final class Main {
     SessionViews views = new SessionViews(live::stateOf, new ClientNames(naming));
     live.views(views);
     // Session changes reach the live connections from the event log (every node's, missing none
-    // across a lost link); only connection counts travel in memory and over the bridge.
+    // across a lost link; this node's own at once, too); connection counts travel in memory and over the bridge.
+    LogReactions reactions = new LogReactions(live, sessions);
     events.subscribe(e -> {
       if (e instanceof SessionEvent.ConnectionsChanged) {
         live.accept(e);
+      } else {
+        reactions.local(e);
       }
     });
     EventFeed feed = new EventFeed(sessionStore, vertx);
-    feed.subscribe(new LogReactions(live, sessions));
+    feed.subscribe(reactions);
+    AdminLog adminLog = new AdminLog(sessionStore);
+    feed.subscribe(adminLog);
     if (webhooks != null) {
       feed.subscribe(e -> webhooks.nudge());   // appends of every node, in order
     }
@@ -210,7 +216,7 @@ public final class Main {
     HttpApi api = new HttpApi(vertx, registry);
     new SystemRoutes(sessions, members, registry, config.metricsPublic(), Instant.now(clock),
         live::connectedSessions, live::connectedAdmins, sessionStore::ping).mount(api, endpoints);
-    WebSocketRoute webSockets = new WebSocketRoute(auth, live, sessions);
+    WebSocketRoute webSockets = new WebSocketRoute(auth, live, sessions, adminLog);
     webSockets.mount(api);
     SessionCookie cookie = new SessionCookie(config.secureCookies(), config.forwardAuth().cookieDomain());
     new Cors(config.corsOrigins()).mount(api, "/api/me/*", "/api/whoami");

@@ -209,6 +209,25 @@ class EventLogIT extends OneServerPerClass {
   }
 
   @Test
+  void anAdminSocketResumesTheLogAfterAnIdThenGoesLive() throws Exception {
+    String start = last();
+    api.createSession("ws-log");
+    api.createSession("ws-log");
+    List<String> expected = new ArrayList<>(after(start, "").stream().map(e -> e.get("id").asText()).toList());
+    WsClient socket = WsClient.connect(server.port(), admin + "&after=" + start);
+    List<String> got = new ArrayList<>();
+    for (int i = 0; i < expected.size(); i++) {
+      got.add(socket.next("log/event").at("/payload/id").asText());
+    }
+    assertThat(got).isEqualTo(expected);
+    JsonNode later = api.createSession("ws-log-live");
+    JsonNode live = socket.next("log/event").get("payload");
+    assertThat(live.get("type").asText()).isEqualTo("session.created");
+    assertThat(live.get("session_id").asText()).isEqualTo(later.get("id").asText());
+    socket.socket.abort();
+  }
+
+  @Test
   void badQueriesAreRefusedWithTheirReason() {
     assertThat(api.get("/api/events?type=session.bogus", "Authorization", TOKEN).status()).isEqualTo(400);
     assertThat(api.get("/api/events?limit=0", "Authorization", TOKEN).status()).isEqualTo(400);

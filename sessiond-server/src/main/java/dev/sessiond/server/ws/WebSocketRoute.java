@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /api/ws}: upgrades an authenticated request to a WebSocket. Refusals are plain
  * HTTP answers (401 without a valid session, 403 when the profile may not connect).
- * {@code ?feed=own} asks for the live feed of the caller's own user's sessions. Client
+ * {@code ?feed=own} asks for the live feed of the caller's own user's sessions. An admin's
+ * socket opened with {@code ?after=} also gets every entry of the event log as a
+ * {@code log/event} frame: those after {@code ?after=<event id>}, then the live ones (how a
+ * console resumes after a dropped socket; an empty {@code after} starts from now). Client
  * frames must be JSON text {@code {"event": ...}}; binary, invalid JSON, oversized messages
  * and floods close the offending connection only.
  */
@@ -35,11 +38,13 @@ public final class WebSocketRoute {
   private final Auth auth;
   private final LiveConnections live;
   private final SessionService sessions;
+  private final AdminLog adminLog;
 
-  public WebSocketRoute(Auth auth, LiveConnections live, SessionService sessions) {
+  public WebSocketRoute(Auth auth, LiveConnections live, SessionService sessions, AdminLog adminLog) {
     this.auth = auth;
     this.live = live;
     this.sessions = sessions;
+    this.adminLog = adminLog;
   }
 
   public void mount(HttpApi api) {
@@ -73,12 +78,22 @@ public final class WebSocketRoute {
             }
             return;
           }
+          String after = ctx.request().getParam("after");
+          boolean logFeed = after != null && caller.session().profile().isAdmin();
+          String resumeAfter = after == null || after.isBlank() ? null : after;
           ctx.request().toWebSocket()
               .onSuccess(ws -> {
                 // The upgraded socket keeps the request's channel: vertx-web wraps the socket, not the connection.
                 FrameGuard.install(((HttpServerConnection) ctx.request().connection()).channelHandlerContext().pipeline(),
                     MAX_MESSAGE_BYTES, caller.session().id());
-                open(ws, new Connection(ws, caller.session(), live::closed, "own".equals(ctx.request().getParam("feed"))));
+                Connection c = new Connection(ws, caller.session(), closed -> {
+                  live.closed(closed);
+                  adminLog.closed(closed);
+                }, "own".equals(ctx.request().getParam("feed")));
+                open(ws, c);
+                if (logFeed) {
+                  adminLog.opened(c, resumeAfter);
+                }
               })
               .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
         });
