@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * {sd}:gen               STRING  generation g; POST /sessions/clear increments it        INCR (in a script)
- * {sd}:t:&lt;tokenHash&gt;     STRING "g last exp\n[id,uid,created,deadline,ip,ua]\n[profile values]"   SET PXAT exp
- *                                (see Codec#body); verify = GET {sd}:t:&lt;h&gt; + GET {sd}:gen, one round trip
- * {sd}:i:&lt;sessionId&gt;     STRING  tokenHash                                             SET PXAT exp
+ * {sd}:s:&lt;tokenHash&gt;     STRING "g last exp\n[id,uid,created,deadline,ip,ua]\n[profile values]"   SET PXAT exp
+ *                                (see Codec#body); verify = GET {sd}:s:&lt;h&gt; + GET {sd}:gen, one round trip
  * {sd}:u:&lt;userId&gt;:g      ZSET    sessionId -&gt; exp ms (a user's sessions)               ZADD; PEXPIREAT deadline
- * {sd}:all:g             ZSET    sessionId, score 0: keyset pages                      ZRANGE BYLEX (after + LIMIT)
+ * {sd}:all:g             ZSET    "sessionId tokenHash", score 0: keyset pages, and an   ZRANGE BYLEX (after + LIMIT)
+ *                                ID's token hash (BYLEX from "[id " to "(id!", LIMIT 0 1)
  * {sd}:users:g           ZSET    userId, score 0: keyset pages of users                ZRANGE BYLEX
  * {sd}:exp:g             ZSET    "userId sessionId" -&gt; exp ms: what purge removes       ZRANGEBYSCORE -inf now
  * {sd}:log               STREAM  the event log (fields: see StreamLog)                  XADD in each change's script;
@@ -51,9 +51,10 @@ import org.slf4j.LoggerFactory;
  * <p>Memory: a session's value is one compact string, not a hash with field names and a
  * profile object (a hash whose profile passes 64 bytes leaves the listpack encoding and cost
  * 950 bytes a session; the string costs about 300 with its key). Scripts change the numbers
- * at its front with plain string patterns and read the user ID with {@code cjson}.
+ * at its front with plain string patterns and read the user ID with {@code cjson}. (Before,
+ * sessions were hashes under {@code {sd}:t:}; the new prefix leaves those to expire unread.)
  *
- * <p>Expiry is Redis's own: token and ID keys carry their deadline (PXAT) and vanish with it,
+ * <p>Expiry is Redis's own: token keys carry their deadline (PXAT) and vanish with it,
  * so verification needs no sweep. Purge walks only the entries of {@code {sd}:exp:g} that are
  * due, removes them from the indexes and logs each as expired, once across all nodes. Clear is
  * one O(1) script that counts the live sessions, increments the generation and logs one event:
@@ -78,11 +79,16 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   static String tok(String hash) {
-    return "{sd}:t:" + hash;
+    return "{sd}:s:" + hash;
   }
 
-  static String idKey(String id) {
-    return "{sd}:i:" + id;
+  /** A session's member of {@code all:g}: its ID, a space, its token hash (neither holds a space). */
+  private static String idOf(String member) {
+    return member.substring(0, member.indexOf(' '));
+  }
+
+  private static String tokenHashOf(String member) {
+    return member.substring(member.indexOf(' ') + 1);
   }
 
   static String user(String uid, long g) {
@@ -145,9 +151,21 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public CompletionStage<Optional<Session>> findById(String id) {
-    return redis.run("find a session", c -> c.get(idKey(id))).thenCompose(hash -> hash == null
-        ? completedFuture(Optional.<Session>empty())
-        : findByTokenHash(hash).thenApply(s -> s.filter(found -> found.id().equals(id))));
+    return gen().thenCompose(g -> byIds(g, List.of(id))).thenApply(found -> found.stream().findFirst());
+  }
+
+  /** The live sessions of these IDs, in the same order: each ID's member of {@code all:g}, then its token key. */
+  private CompletableFuture<List<Session>> byIds(long g, List<String> ids) {
+    if (ids.isEmpty()) {
+      return completedFuture(List.of());
+    }
+    return redis.run("find sessions", c -> {
+      List<CompletableFuture<List<String>>> found = ids.stream().map(id -> c.zrangebylex(all(g),
+          Range.from(Range.Boundary.including(id + " "), Range.Boundary.excluding(id + "!")), Limit.create(0, 1))
+          .toCompletableFuture()).toList();
+      return CompletableFuture.allOf(found.toArray(CompletableFuture[]::new))
+          .thenApply(v -> found.stream().flatMap(f -> f.join().stream()).toList());
+    }).thenCompose(this::sessions);
   }
 
   @Override
@@ -199,26 +217,17 @@ public final class RedisSessionStore implements SessionStore {
 
   /** Deletes the keys of generation {@code g} in the background, a batch at a time. */
   private void cleanUp(long g) {
-    redis.run("clean up a generation", c -> c.zrange(all(g), 0, BATCH - 1)).thenCompose(ids -> {
-      if (ids.isEmpty()) {
+    redis.run("clean up a generation", c -> c.zrange(all(g), 0, BATCH - 1)).thenCompose(members -> {
+      if (members.isEmpty()) {
         return redis.run("clean up a generation", c -> c.zrange(users(g), 0, BATCH - 1)).thenCompose(uids -> uids.isEmpty()
             ? redis.run("clean up a generation", c -> c.unlink(all(g), users(g), exp(g))).thenApply(n -> false)
             : redis.run("clean up a generation", c -> CompletableFuture.allOf(
                 c.unlink(uids.stream().map(u -> user(u, g)).toArray(String[]::new)).toCompletableFuture(),
                 c.zrem(users(g), uids.toArray(String[]::new)).toCompletableFuture())).thenApply(v -> true));
       }
-      return redis.run("clean up a generation", c -> c.mget(ids.stream().map(RedisSessionStore::idKey).toArray(String[]::new)))
-          .thenCompose(values -> redis.run("clean up a generation", c -> {
-            List<String> keys = new ArrayList<>();
-            for (int i = 0; i < ids.size(); i++) {
-              keys.add(idKey(ids.get(i)));
-              if (values.get(i).hasValue()) {
-                keys.add(tok(values.get(i).getValue()));
-              }
-            }
-            return CompletableFuture.allOf(c.unlink(keys.toArray(String[]::new)).toCompletableFuture(),
-                c.zrem(all(g), ids.toArray(String[]::new)).toCompletableFuture());
-          })).thenApply(v -> true);
+      return redis.run("clean up a generation", c -> CompletableFuture.allOf(
+          c.unlink(members.stream().map(m -> tok(tokenHashOf(m))).toArray(String[]::new)).toCompletableFuture(),
+          c.zrem(all(g), members.toArray(String[]::new)).toCompletableFuture())).thenApply(v -> true);
     }).whenComplete((more, e) -> {
       if (e != null) {
         LOG.warn("cleaning up cleared sessions stopped (their keys expire on their own): {}", e.getMessage());
@@ -234,7 +243,7 @@ public final class RedisSessionStore implements SessionStore {
       if (userId != null) {
         return redis.run("list a user's sessions", c -> c.zrange(user(userId, g), 0, -1)).thenCompose(ids -> {
           List<String> wanted = ids.stream().filter(id -> after == null || id.compareTo(after) > 0).sorted().toList();
-          return sessions(wanted).thenApply(found -> found.stream().limit(limit).toList());
+          return byIds(g, wanted).thenApply(found -> found.stream().limit(limit).toList());
         });
       }
       return page(g, after, limit, new ArrayList<>());
@@ -242,25 +251,30 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   private CompletableFuture<List<Session>> page(long g, String after, int limit, List<Session> acc) {
-    Range<String> range = Range.from(after == null ? Range.Boundary.unbounded() : Range.Boundary.excluding(after),
+    // Members are "id tokenHash": those of IDs after `after` start at after + "!" (IDs hold no character below '!').
+    Range<String> range = Range.from(after == null ? Range.Boundary.unbounded() : Range.Boundary.including(after + "!"),
         Range.Boundary.unbounded());
     int want = limit - acc.size();
-    return redis.run("list sessions", c -> c.zrangebylex(all(g), range, Limit.create(0, want))).thenCompose(ids ->
-        sessions(ids).thenCompose(found -> {
+    return redis.run("list sessions", c -> c.zrangebylex(all(g), range, Limit.create(0, want))).thenCompose(members ->
+        sessions(members).thenCompose(found -> {
           acc.addAll(found);
-          if (ids.size() < want || acc.size() >= limit) {
+          if (members.size() < want || acc.size() >= limit) {
             return completedFuture(acc);
           }
-          return page(g, ids.get(ids.size() - 1), limit, acc);
+          String last = members.get(members.size() - 1);
+          return page(g, last.indexOf(' ') > 0 ? idOf(last) : last, limit, acc);
         }));
   }
 
-  /** The live sessions of these IDs, in the same order. */
-  private CompletableFuture<List<Session>> sessions(List<String> ids) {
-    if (ids.isEmpty()) {
+  /** The live sessions of these {@code all:g} members, in the same order. */
+  private CompletableFuture<List<Session>> sessions(List<String> members) {
+    if (members.isEmpty()) {
       return completedFuture(List.of());
     }
-    List<CompletableFuture<Optional<Session>>> all = ids.stream().map(id -> findById(id).toCompletableFuture()).toList();
+    // A member without a space is a bare ID a version before the compact layout wrote: its session is not read.
+    List<CompletableFuture<Optional<Session>>> all = members.stream().filter(m -> m.indexOf(' ') > 0)
+        .map(m -> findByTokenHash(tokenHashOf(m))
+        .toCompletableFuture().thenApply(s -> s.filter(found -> found.id().equals(idOf(m))))).toList();
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> all.stream()
         .map(CompletableFuture::join).flatMap(Optional::stream).toList());
   }

@@ -28,6 +28,10 @@ final class Scripts {
       local function uidOf(v)
         return cjson.decode(string.match(v, '^[^\\n]*\\n([^\\n]*)\\n'))[2]
       end
+      local function thOf(sid)
+        local m = redis.call('ZRANGEBYLEX', P .. 'all:' .. g, '[' .. sid .. ' ', '(' .. sid .. '!', 'LIMIT', 0, 1)[1]
+        return m and string.sub(m, #sid + 2)
+      end
       local function tail(from)
         local e = {}
         for i = from, #ARGV do e[#e + 1] = ARGV[i] end
@@ -38,13 +42,12 @@ final class Scripts {
   /** ARGV: now, sid, uid, tokenHash, exp, deadline, last, body ({@link Codec#body}), event fields. */
   static final String CREATE = HEAD + """
       local now, sid, uid, th, exp, deadline = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-      redis.call('SET', P .. 't:' .. th, g .. ' ' .. ARGV[7] .. ' ' .. exp .. ARGV[8], 'PXAT', exp)
-      redis.call('SET', P .. 'i:' .. sid, th, 'PXAT', exp)
+      redis.call('SET', P .. 's:' .. th, g .. ' ' .. ARGV[7] .. ' ' .. exp .. ARGV[8], 'PXAT', exp)
       local uk = P .. 'u:' .. uid .. ':' .. g
       redis.call('ZADD', uk, exp, sid)
       local left = redis.call('PTTL', uk)
       if left < 0 or tonumber(now) + left < tonumber(deadline) then redis.call('PEXPIREAT', uk, deadline) end
-      redis.call('ZADD', P .. 'all:' .. g, 0, sid)
+      redis.call('ZADD', P .. 'all:' .. g, 0, sid .. ' ' .. th)
       redis.call('ZADD', P .. 'users:' .. g, 0, uid)
       redis.call('ZADD', P .. 'exp:' .. g, exp, uid .. ' ' .. sid)
       return log(now, tail(9))
@@ -52,12 +55,11 @@ final class Scripts {
 
   /** ARGV: tokenHash, sid, uid, last, exp. */
   static final String TOUCH = HEAD + """
-      local t = P .. 't:' .. ARGV[1]
+      local t = P .. 's:' .. ARGV[1]
       local v = redis.call('GET', t)
       if not v then return 0 end
       local gen, rest = string.match(v, '^(%d+) %d+ %d+(.*)$')
       redis.call('SET', t, gen .. ' ' .. ARGV[4] .. ' ' .. ARGV[5] .. rest, 'PXAT', ARGV[5])
-      redis.call('PEXPIREAT', P .. 'i:' .. ARGV[2], ARGV[5])
       redis.call('ZADD', P .. 'u:' .. ARGV[3] .. ':' .. g, 'XX', ARGV[5], ARGV[2])
       redis.call('ZADD', P .. 'exp:' .. g, 'XX', ARGV[5], ARGV[3] .. ' ' .. ARGV[2])
       return 1
@@ -67,10 +69,13 @@ final class Scripts {
   private static final String DROP = """
       local function drop(sid, uid)
         local n = 0
-        local th = redis.call('GET', P .. 'i:' .. sid)
-        if th then n = redis.call('DEL', P .. 't:' .. th) end
-        redis.call('DEL', P .. 'i:' .. sid)
-        redis.call('ZREM', P .. 'all:' .. g, sid)
+        local th = thOf(sid)
+        if th then
+          n = redis.call('DEL', P .. 's:' .. th)
+          redis.call('ZREM', P .. 'all:' .. g, sid .. ' ' .. th)
+        else
+          redis.call('ZREM', P .. 'all:' .. g, sid)
+        end
         redis.call('ZREM', P .. 'exp:' .. g, uid .. ' ' .. sid)
         local uk = P .. 'u:' .. uid .. ':' .. g
         redis.call('ZREM', uk, sid)
@@ -82,9 +87,9 @@ final class Scripts {
   /** ARGV: now, sid, event fields. Returns 1 when a live session of this generation ended, else 0. */
   static final String DELETE = HEAD + DROP + """
       local sid = ARGV[2]
-      local th = redis.call('GET', P .. 'i:' .. sid)
+      local th = thOf(sid)
       if not th then return 0 end
-      local v = redis.call('GET', P .. 't:' .. th)
+      local v = redis.call('GET', P .. 's:' .. th)
       if not v or string.match(v, '^(%d+) ') ~= g then return 0 end
       local uid = uidOf(v)
       drop(sid, uid)
@@ -106,11 +111,10 @@ final class Scripts {
       local uk = P .. 'u:' .. uid .. ':' .. g
       local n = 0
       for _, sid in ipairs(redis.call('ZRANGE', uk, 0, -1)) do
-        local th = redis.call('GET', P .. 'i:' .. sid)
-        if th and redis.call('DEL', P .. 't:' .. th) == 1 then
+        local th = thOf(sid)
+        if th and redis.call('DEL', P .. 's:' .. th) == 1 then
           n = n + 1
-          redis.call('DEL', P .. 'i:' .. sid)
-          redis.call('ZREM', P .. 'all:' .. g, sid)
+          redis.call('ZREM', P .. 'all:' .. g, sid .. ' ' .. th)
           redis.call('ZREM', P .. 'exp:' .. g, uid .. ' ' .. sid)
         end
       end
@@ -150,8 +154,8 @@ final class Scripts {
       local out = {}
       for _, m in ipairs(redis.call('ZRANGEBYSCORE', P .. 'exp:' .. g, '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))) do
         local uid, sid = string.match(m, '^(.*) ([^ ]*)$')
-        local th = redis.call('GET', P .. 'i:' .. sid)
-        local v = th and redis.call('GET', P .. 't:' .. th)
+        local th = thOf(sid)
+        local v = th and redis.call('GET', P .. 's:' .. th)
         local exp = v and string.match(v, '^%d+ %d+ (%d+)')
         if exp and tonumber(exp) > tonumber(now) then
           redis.call('ZADD', P .. 'exp:' .. g, exp, m)
@@ -169,10 +173,10 @@ final class Scripts {
   static final String SET_PROFILE = HEAD + """
       local n = 0
       for _, sid in ipairs(redis.call('ZRANGE', P .. 'u:' .. ARGV[2] .. ':' .. g, 0, -1)) do
-        local th = redis.call('GET', P .. 'i:' .. sid)
-        local v = th and redis.call('GET', P .. 't:' .. th)
+        local th = thOf(sid)
+        local v = th and redis.call('GET', P .. 's:' .. th)
         if v then
-          redis.call('SET', P .. 't:' .. th, string.match(v, '^[^\\n]*\\n[^\\n]*\\n') .. ARGV[1], 'KEEPTTL')
+          redis.call('SET', P .. 's:' .. th, string.match(v, '^[^\\n]*\\n[^\\n]*\\n') .. ARGV[1], 'KEEPTTL')
           n = n + 1
         end
       end
