@@ -215,6 +215,7 @@ cat "$work/ws.out" >&2
 alone="$(grep 'ws.disconnect alone' "$work/ws.out")"
 loaded="$(grep 'ws.disconnect with_' "$work/ws.out")"
 opened="$(grep 'ws.open' "$work/ws.out")"
+classes="$(field "$(grep 'ws.classes' "$work/ws.out")" top | sed 's/,/, /g; s/_/ /g')"
 beat="$(grep 'ws.heartbeat' "$work/ws.out")"
 clear_line="$(grep 'ws.clear' "$work/ws.out")"
 
@@ -231,6 +232,7 @@ row "$EMBEDDED" "| same disk, same run: one fsync (4 KiB append + force); one SQ
 row "$EMBEDDED" "| POST /sessions/clear, every session, $(field "$clear_line" sockets) sockets open: answer | $(field "$clear_line" http_ms) ms, $(field "$clear_line" answer) | ≤ 1000: $(mark "$(field "$clear_line" http_ms)" 1000 le) |"
 
 row "$LIVE" "| open sockets, heap per socket (after GC) | $(field "$opened" sockets) sockets$socket_note from $SOURCES source addresses, $(field "$opened" heap_per_socket_bytes) bytes each | ≤ 4096: $(mark "$(field "$opened" heap_per_socket_bytes)" 4096 le) |"
+row "$LIVE" "| where the heap per socket goes: the classes that grew most, bytes per socket (jcmd GC.class_histogram before and after opening) | $classes | reported |"
 row "$LIVE" "| disconnect call to close seen by the client, alone | p50 $(field "$alone" p50_ms) ms, p99 $(field "$alone" p99_ms) ms | |"
 row "$LIVE" "| same with $(field "$opened" sockets) sockets open | p50 $(field "$loaded" p50_ms) ms, p99 $(field "$loaded" p99_ms) ms | p99 ≤ 20: $(mark "$(field "$loaded" p99_ms)" 20 le) |"
 row "$LIVE" "| POST /sessions/clear until the last of $(field "$clear_line" sockets) sockets saw its close | $(field "$clear_line" all_closed_ms) ms | ≤ 2000: $(mark "$(field "$clear_line" all_closed_ms)" 2000 le) |"

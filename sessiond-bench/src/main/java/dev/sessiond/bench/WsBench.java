@@ -76,16 +76,21 @@ public final class WsBench {
     String[] probe = tokens.get(0);
     disconnectLatency("alone", probe, rounds);
     long heapBefore = heapAfterGc(pid);
+    java.util.Map<String, Long> classesBefore = classHistogram(pid);
     double idle = heartbeatWindow > 0 ? coreShare(pid, heartbeatWindow) : 0;
     long opening = System.nanoTime();
     List<Opened> open = openAll(tokens.subList(1, sockets + 1));
     double openSeconds = (System.nanoTime() - opening) / 1e9;
     long heapAfter = heapAfterGc(pid);
-    String histogram = System.getenv("WS_HISTOGRAM");
-    if (histogram != null) {   // where the heap per socket goes: jcmd's class histogram with every socket open
-      new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").redirectErrorStream(true)
-          .redirectOutput(Path.of(histogram).toFile()).start().waitFor();
-    }
+    // Where the heap per socket goes: the classes that grew most, per socket (jcmd's class histogram).
+    java.util.Map<String, Long> classesAfter = classHistogram(pid);
+    StringBuilder top = new StringBuilder();
+    classesAfter.entrySet().stream()
+        .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - classesBefore.getOrDefault(e.getKey(), 0L)))
+        .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+        .forEach(e -> top.append(top.length() == 0 ? "" : ",").append(e.getKey().replace(' ', '_'))
+            .append(':').append(e.getValue() / Math.max(1, sockets)));
+    System.out.printf("ws.classes sockets=%d top=%s%n", sockets, top);
     System.out.printf("ws.open sockets=%d heap_per_socket_bytes=%d opened_per_s=%.0f%n", open.size(),
         (heapAfter - heapBefore) / open.size(), open.size() / openSeconds);
     if (heartbeatWindow > 0) {
@@ -247,6 +252,21 @@ public final class WsBench {
       throw new IllegalStateException(path + " answered " + r.statusCode() + " " + r.body());
     }
     return r.body();
+  }
+
+  /** Bytes per class name from {@code jcmd <pid> GC.class_histogram} (which collects first). */
+  static java.util.Map<String, Long> classHistogram(long pid) throws Exception {
+    Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    p.waitFor();
+    java.util.Map<String, Long> bytes = new java.util.HashMap<>();
+    for (String line : out.split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4 && f[0].endsWith(":") && f[1].matches("\\d+")) {
+        bytes.merge(f[3].replaceAll("^(\\[L)?([\\w$]+\\.)+", "$1"), Long.parseLong(f[2]), Long::sum);   // simple names
+      }
+    }
+    return bytes;
   }
 
   /** The share of one core the process used over the next {@code seconds} (user + system, from /proc). */
