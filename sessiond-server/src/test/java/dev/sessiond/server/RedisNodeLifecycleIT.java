@@ -49,42 +49,38 @@ class RedisNodeLifecycleIT {
     }
   }
 
+  /** Also: a node started later sees the connections others already hold (one pair of nodes for both, to keep the suite short). */
   @Test
   void aKilledNodeStopsCountingItsConnectionsWithinThreeHeartbeats(@TempDir Path a, @TempDir Path b) throws Exception {
     Duration heartbeat = Duration.ofSeconds(1);
     try (RedisProcess redis = RedisProcess.launch();
-        ServerProcess nodeA = ServerProcess.serve(a, "--store", "redis", "--redis-uri", redis.uri(), "--ws-heartbeat", "1s");
-        ServerProcess nodeB = ServerProcess.serve(b, "--store", "redis", "--redis-uri", redis.uri(), "--ws-heartbeat", "1s")) {
-      Api api = nodeA.api();
-      JsonNode s = api.createSession("dies-with-its-node");
-      String id = s.get("id").asText();
-      WsClient onB = WsClient.connect(nodeB.port(), s.get("token").asText());
-      onB.next("system/init");
-      awaitState(api, id, true, Duration.ofSeconds(5));
-
-      nodeB.kill();
-      long killed = System.nanoTime();
-
-      JsonNode state = awaitState(api, id, false, heartbeat.multipliedBy(3).plusSeconds(2));
-      long took = (System.nanoTime() - killed) / 1_000_000;
-      System.out.printf("NODE DEATH: node A reported the session not connected %d ms after node B's SIGKILL "
-          + "(bound: three heartbeats, %d ms)%n", took, heartbeat.multipliedBy(3).toMillis());
-      assertThat(state.get("connections").asInt()).isZero();
-      assertThat(state.hasNonNull("not_connected_since")).isTrue();
-      assertThat(api.get("/api/whoami", "Authorization", bearer(s.get("token").asText())).status()).isEqualTo(200);
-    }
-  }
-
-  @Test
-  void aNodeStartedLaterSeesTheConnectionsOthersAlreadyHold(@TempDir Path a, @TempDir Path b) throws Exception {
-    try (RedisProcess redis = RedisProcess.launch();
         ServerProcess nodeA = ServerProcess.serve(a, "--store", "redis", "--redis-uri", redis.uri(), "--ws-heartbeat", "1s")) {
-      JsonNode s = nodeA.api().createSession("connected-before");
-      WsClient onA = WsClient.connect(nodeA.port(), s.get("token").asText());
+      Api api = nodeA.api();
+      JsonNode before = api.createSession("connected-before");
+      WsClient onA = WsClient.connect(nodeA.port(), before.get("token").asText());
       onA.next("system/init");
       try (ServerProcess nodeB = ServerProcess.serve(b, "--store", "redis", "--redis-uri", redis.uri(), "--ws-heartbeat", "1s")) {
-        JsonNode state = awaitState(nodeB.api(), s.get("id").asText(), true, Duration.ofSeconds(5));
-        assertThat(state.get("connections").asInt()).isEqualTo(1);
+        JsonNode seen = awaitState(nodeB.api(), before.get("id").asText(), true, Duration.ofSeconds(5));
+        assertThat(seen.get("connections").asInt()).as("a node started later sees the sockets of others").isEqualTo(1);
+
+        JsonNode s = api.createSession("dies-with-its-node");
+        String id = s.get("id").asText();
+        WsClient onB = WsClient.connect(nodeB.port(), s.get("token").asText());
+        onB.next("system/init");
+        awaitState(api, id, true, Duration.ofSeconds(5));
+
+        nodeB.kill();
+        long killed = System.nanoTime();
+
+        JsonNode state = awaitState(api, id, false, heartbeat.multipliedBy(3).plusSeconds(2));
+        long took = (System.nanoTime() - killed) / 1_000_000;
+        System.out.printf("NODE DEATH: node A reported the session not connected %d ms after node B's SIGKILL "
+            + "(bound: three heartbeats, %d ms)%n", took, heartbeat.multipliedBy(3).toMillis());
+        assertThat(state.get("connections").asInt()).isZero();
+        assertThat(state.hasNonNull("not_connected_since")).isTrue();
+        assertThat(api.get("/api/whoami", "Authorization", bearer(s.get("token").asText())).status()).isEqualTo(200);
+        assertThat(api.get("/api/sessions/" + before.get("id").asText(), "Authorization", AUTH).json()
+            .at("/state/connections").asInt()).as("node A's own socket still counts").isEqualTo(1);
       }
     }
   }
