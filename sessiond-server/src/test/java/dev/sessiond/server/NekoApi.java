@@ -73,6 +73,11 @@ final class NekoApi {
     return send("POST", "/api/members/" + memberId, memberProfileJson);
   }
 
+  /** The same update at {@code .../profile}, as some panels post it. */
+  Api.Res membersUpdateProfileAtProfilePath(String memberId, String memberProfileJson) {
+    return send("POST", "/api/members/" + memberId + "/profile", memberProfileJson);
+  }
+
   Api.Res membersRemove(String memberId) {
     return send("DELETE", "/api/members/" + memberId, null);
   }

@@ -137,6 +137,8 @@ class NekoClientIT {
     assertThat(adminPage.membersGetProfile(id).json().get("can_watch").asBoolean()).isFalse();
     assertThat(memberPage.whoami().json().at("/profile/can_watch").asBoolean()).as("reaches the live session").isFalse();
     assertThat(adminPage.membersGetProfile(sessionId).json().get("can_host").asBoolean()).isFalse();
+    assertThat(adminPage.membersUpdateProfileAtProfilePath(sessionId, "{\"can_watch\":true}").status()).isEqualTo(204);
+    assertThat(adminPage.membersGetProfile(id).json().get("can_watch").asBoolean()).isTrue();
     assertThat(adminPage.membersRemove(sessionId).status()).isEqualTo(204);
     assertThat(adminPage.membersGetProfile(id).status()).isEqualTo(404);
     assertThat(memberPage.whoami().status()).isEqualTo(401);

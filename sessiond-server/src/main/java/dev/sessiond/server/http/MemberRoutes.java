@@ -58,11 +58,14 @@ public final class MemberRoutes {
     // neko answers the bare MemberProfile here, and its panel reads the flags at the top level.
     api.route(GET, "/api/members/:id", e.admin(200, (ctx, caller) ->
         members.getByIdOrSession(ctx.pathParam("id")).thenApply(Member::profile)));
-    api.route(POST, "/api/members/:id", e.admin(204, (ctx, caller) -> {
-      ProfileBody body = Json.body(ctx, ProfileBody.class);
-      return members.getByIdOrSession(ctx.pathParam("id"))
-          .thenCompose(m -> members.updateProfile(m.id(), body.over(m.profile())));
-    }));
+    // neko's document updates a profile at /api/members/{id}; some panels post to .../profile.
+    for (String path : List.of("/api/members/:id", "/api/members/:id/profile")) {
+      api.route(POST, path, e.admin(204, (ctx, caller) -> {
+        ProfileBody body = Json.body(ctx, ProfileBody.class);
+        return members.getByIdOrSession(ctx.pathParam("id"))
+            .thenCompose(m -> members.updateProfile(m.id(), body.over(m.profile())));
+      }));
+    }
     api.route(DELETE, "/api/members/:id", e.admin(204, (ctx, caller) ->
         members.getByIdOrSession(ctx.pathParam("id")).thenCompose(m -> members.delete(m.id(), caller.actor()))));
     api.route(POST, "/api/members/:id/password", e.admin(204, (ctx, caller) -> {

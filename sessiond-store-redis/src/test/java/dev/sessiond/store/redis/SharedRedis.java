@@ -57,9 +57,18 @@ final class SharedRedis {
     return replica;
   }
 
+  /**
+   * Empties Redis between tests. The generation starts at a number no earlier test used: a
+   * clear's background clean-up of its old generation may still be running, and must not meet
+   * the next test's sessions under the same generation.
+   */
   static void flush(RedisConnection connection) {
     connection.run("flush", c -> c.flushall()).join();
+    String generation = Long.toString(GENERATIONS.addAndGet(1000));
+    connection.run("flush", c -> c.set(RedisSessionStore.GEN, generation)).join();
   }
+
+  private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
 
   private static void stopAtExit(RedisConnection connection, AutoCloseable processes) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
