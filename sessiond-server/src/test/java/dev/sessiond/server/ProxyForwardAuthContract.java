@@ -253,7 +253,23 @@ abstract class ProxyForwardAuthContract {
     user.sendKeys(username);
     browser.findElement(By.id("login-password")).sendKeys(password);
     browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
-    wait.until(ExpectedConditions.stalenessOf(user)); // the server answered with a new page
+    wait.until(d -> isStale(user)); // the server answered with a new page
+  }
+
+  /**
+   * True once the page that held {@code element} is gone. Chromium may report a node of the page
+   * being replaced as "not in the document" with an inspector error rather than a staleness
+   * error; both mean the same here.
+   */
+  private static boolean isStale(WebElement element) {
+    try {
+      element.isEnabled();
+      return false;
+    } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+      return true;
+    } catch (org.openqa.selenium.WebDriverException replaced) {
+      return replaced.getMessage() != null && replaced.getMessage().contains("does not belong to the document");
+    }
   }
 
   private String status() {
