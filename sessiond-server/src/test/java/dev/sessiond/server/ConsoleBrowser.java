@@ -1,0 +1,63 @@
+package dev.sessiond.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * One real server per test class and a fresh headless Chromium (Debian's, with its own empty
+ * profile) per test: what the console's browser tests share.
+ */
+abstract class ConsoleBrowser {
+
+  @TempDir
+  static Path dir;
+  static TestServer server;
+  static Api api;
+  ChromeDriver browser;
+  WebDriverWait wait;
+  @TempDir
+  Path profile;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.start(dir);
+    api = server.api;
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @BeforeEach
+  void openBrowser() {
+    browser = chromium(profile, "1280,800");
+    wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    browser.quit();
+  }
+
+  /** Debian's headless Chromium with an empty profile in {@code profile}, nothing fetched from outside. */
+  static ChromeDriver chromium(Path profile, String windowSize) {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--user-data-dir=" + profile, "--window-size=" + windowSize);
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
+    return new ChromeDriver(service, options);
+  }
+}
