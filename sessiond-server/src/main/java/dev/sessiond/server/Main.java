@@ -6,6 +6,7 @@ import dev.sessiond.core.LoginService;
 import dev.sessiond.core.LoginThrottle;
 import dev.sessiond.core.MemberService;
 import dev.sessiond.core.SessionService;
+import dev.sessiond.core.events.EventLog;
 import dev.sessiond.core.store.InMemoryMemberStore;
 import dev.sessiond.core.store.InMemorySessionStore;
 import dev.sessiond.core.store.MemberStore;
@@ -144,6 +145,7 @@ public final class Main {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     sessionStore = new TimedSessionStore(sessionStore, registry);
+    EventLog log = sessionStore.log();
     Events events = new Events();
     SessionService sessions = new SessionService(sessionStore, config.policy(), clock, events);
     // Half the cores at most: a burst of logins must not starve the event loops that verify.
@@ -179,7 +181,7 @@ public final class Main {
     }
     Webhooks webhooks = config.webhooks().urls().isEmpty() ? null
         : new Webhooks(config.webhooks().urls().stream().map(WebhookTarget::parse).toList(),
-            new WebhookSigner(config.webhooks().secret()), sessionStore, webhookCursors, node, clock, registry);
+            new WebhookSigner(config.webhooks().secret()), log, webhookCursors, node, clock, registry);
     if (webhooks != null) {
       closers.add(0, webhooks);
       webhooks.start().get(30, TimeUnit.SECONDS);
@@ -198,9 +200,9 @@ public final class Main {
         reactions.local(e);
       }
     });
-    EventFeed feed = new EventFeed(sessionStore, vertx);
+    EventFeed feed = new EventFeed(log, vertx);
     feed.subscribe(reactions);
-    AdminLog adminLog = new AdminLog(sessionStore);
+    AdminLog adminLog = new AdminLog(log);
     feed.subscribe(adminLog);
     if (webhooks != null) {
       feed.subscribe(e -> webhooks.nudge());   // appends of every node, in order
@@ -224,7 +226,7 @@ public final class Main {
     current.mount(api, endpoints);
     new MeRoutes(sessions, login, views, current).mount(api, endpoints);
     new SessionRoutes(sessions, views).mount(api, endpoints);
-    new EventRoutes(sessionStore, feed).mount(api, endpoints);
+    new EventRoutes(log, feed).mount(api, endpoints);
     new SeedRoutes(sessions).mount(api, endpoints);
     new MemberRoutes(members).mount(api, endpoints);
     new AdminConsole().mount(api);
@@ -250,7 +252,6 @@ public final class Main {
     vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> webSockets.heartbeat(config.wsHeartbeat()));
     vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> live.syncPresence());
     Duration purgeEvery = config.wsHeartbeat().compareTo(PURGE_EVERY) < 0 ? config.wsHeartbeat() : PURGE_EVERY;
-    SessionStore log = sessionStore;
     vertx.setPeriodic(TRIM_EVERY.toMillis(), id -> log.trim(clock.instant().minus(config.eventRetention()))
         .whenComplete((n, e) -> {
           if (e != null) {

@@ -3,8 +3,7 @@ package dev.sessiond.server;
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
 import dev.sessiond.core.events.Actor;
-import dev.sessiond.core.events.Event;
-import dev.sessiond.core.events.EventQuery;
+import dev.sessiond.core.events.EventLog;
 import dev.sessiond.core.store.SessionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -83,23 +82,8 @@ final class TimedSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<List<Event>> read(EventQuery query) {
-    return time("read_events", () -> store.read(query));
-  }
-
-  @Override
-  public CompletionStage<Long> trim(java.time.Instant before) {
-    return time("trim_events", () -> store.trim(before));
-  }
-
-  @Override
-  public CompletionStage<Optional<String>> lastId() {
-    return time("last_event", store::lastId);
-  }
-
-  @Override
-  public CompletionStage<List<Event>> await(String after, java.time.Duration wait) {
-    return store.await(after, wait);
+  public EventLog log() {
+    return store.log();
   }
 
   @Override

@@ -6,13 +6,11 @@ import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
 import dev.sessiond.core.events.Actor;
 import dev.sessiond.core.events.Event;
-import dev.sessiond.core.events.EventQuery;
+import dev.sessiond.core.events.EventLog;
 import dev.sessiond.core.events.Reasons;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -98,23 +96,8 @@ public final class InMemorySessionStore extends IndexedSessionStore {
   }
 
   @Override
-  public CompletionStage<List<Event>> read(EventQuery query) {
-    return log.read(query);
-  }
-
-  @Override
-  public CompletionStage<Long> trim(Instant before) {
-    return log.trim(before);
-  }
-
-  @Override
-  public CompletionStage<Optional<String>> lastId() {
-    return log.lastId();
-  }
-
-  @Override
-  public CompletionStage<List<Event>> await(String after, Duration wait) {
-    return log.await(after, wait);
+  public EventLog log() {
+    return log;
   }
 
   /** Event times are kept to the millisecond, as every store does. */

@@ -20,7 +20,10 @@ import java.util.concurrent.CompletionStage;
  * by the store's clock is absent from every read. Deleting what is gone reports 0. Failures
  * complete the stage with {@code SessiondException.StoreUnavailable}.
  */
-public interface SessionStore extends EventLog, AutoCloseable {
+public interface SessionStore extends AutoCloseable {
+
+  /** The log this store appends to with every change; the same instance on every call. */
+  EventLog log();
 
   /** Adds the session; logs {@code session.created}. */
   CompletionStage<Void> create(Session session, Actor actor);

@@ -65,7 +65,7 @@ public abstract class EventLogContract {
     List<Event> out = new ArrayList<>();
     String after = null;
     while (true) {
-      List<Event> page = await(store.read(EventQuery.after(after, EventQuery.MAX_LIMIT)));
+      List<Event> page = await(store.log().read(EventQuery.after(after, EventQuery.MAX_LIMIT)));
       if (page.isEmpty()) {
         return out;
       }
@@ -153,9 +153,9 @@ public abstract class EventLogContract {
     for (int i = 0; i < 25; i++) {
       saved("many-" + (i % 5));
     }
-    String last = await(store.lastId()).orElseThrow();
+    String last = await(store.log().lastId()).orElseThrow();
     assertThat(await(store.deleteAll(ADMIN))).isEqualTo(25);
-    List<Event> after = await(store.read(EventQuery.after(last, 100)));
+    List<Event> after = await(store.log().read(EventQuery.after(last, 100)));
     assertThat(after).hasSize(1);
     assertThat(after.get(0).count()).isEqualTo(25);
     assertThat(after.get(0).reason()).isEqualTo(Reasons.CLEAR);
@@ -170,7 +170,7 @@ public abstract class EventLogContract {
     List<Event> seen = new ArrayList<>();
     String after = null;
     while (true) {
-      List<Event> page = await(store.read(EventQuery.after(after, 3)));
+      List<Event> page = await(store.log().read(EventQuery.after(after, 3)));
       if (page.isEmpty()) {
         break;
       }
@@ -180,14 +180,14 @@ public abstract class EventLogContract {
     }
     assertThat(seen).extracting(Event::sessionId).isEqualTo(created);
     assertThat(seen).extracting(Event::id).doesNotHaveDuplicates();
-    assertThat(await(store.lastId())).contains(seen.get(6).id());
-    assertThat(await(store.read(EventQuery.after(seen.get(4).id(), 10)))).isEqualTo(seen.subList(5, 7));
+    assertThat(await(store.log().lastId())).contains(seen.get(6).id());
+    assertThat(await(store.log().read(EventQuery.after(seen.get(4).id(), 10)))).isEqualTo(seen.subList(5, 7));
   }
 
   @Test
   void theLogIsEmptyBeforeAnyChange() {
-    assertThat(await(store.lastId())).isEmpty();
-    assertThat(await(store.read(EventQuery.after(null, 10)))).isEmpty();
+    assertThat(await(store.log().lastId())).isEmpty();
+    assertThat(await(store.log().read(EventQuery.after(null, 10)))).isEmpty();
   }
 
   @Test
@@ -198,22 +198,22 @@ public abstract class EventLogContract {
     await(store.delete(f1.id(), ADMIN, Reasons.DELETED));
     await(store.disconnected(f2.id(), "fay", ADMIN));
 
-    assertThat(await(store.read(new EventQuery(null, 100, "fay", null, null))))
+    assertThat(await(store.log().read(new EventQuery(null, 100, "fay", null, null))))
         .extracting(Event::type, Event::sessionId)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(Event.Type.SESSION_CREATED, f1.id()),
             org.assertj.core.groups.Tuple.tuple(Event.Type.SESSION_CREATED, f2.id()),
             org.assertj.core.groups.Tuple.tuple(Event.Type.SESSION_REVOKED, f1.id()),
             org.assertj.core.groups.Tuple.tuple(Event.Type.SESSION_DISCONNECTED, f2.id()));
-    assertThat(await(store.read(new EventQuery(null, 100, null, f1.id(), null))))
+    assertThat(await(store.log().read(new EventQuery(null, 100, null, f1.id(), null))))
         .extracting(Event::type).containsExactly(Event.Type.SESSION_CREATED, Event.Type.SESSION_REVOKED);
-    assertThat(await(store.read(new EventQuery(null, 100, null, null, Event.Type.SESSION_REVOKED))))
+    assertThat(await(store.log().read(new EventQuery(null, 100, null, null, Event.Type.SESSION_REVOKED))))
         .extracting(Event::sessionId).containsExactly(f1.id());
-    List<Event> fayCreated = await(store.read(new EventQuery(null, 1, "fay", null, Event.Type.SESSION_CREATED)));
+    List<Event> fayCreated = await(store.log().read(new EventQuery(null, 1, "fay", null, Event.Type.SESSION_CREATED)));
     assertThat(fayCreated).extracting(Event::sessionId).containsExactly(f1.id());
-    assertThat(await(store.read(new EventQuery(fayCreated.get(0).id(), 10, "fay", null, Event.Type.SESSION_CREATED))))
+    assertThat(await(store.log().read(new EventQuery(fayCreated.get(0).id(), 10, "fay", null, Event.Type.SESSION_CREATED))))
         .extracting(Event::sessionId).containsExactly(f2.id());
-    assertThat(await(store.read(new EventQuery(null, 10, "nobody", null, null)))).isEmpty();
+    assertThat(await(store.log().read(new EventQuery(null, 10, "nobody", null, null)))).isEmpty();
   }
 
   @Test
@@ -222,7 +222,7 @@ public abstract class EventLogContract {
       saved("crowd");
     }
     Session needle = saved("needle");
-    assertThat(await(store.read(new EventQuery(null, 10, "needle", null, null))))
+    assertThat(await(store.log().read(new EventQuery(null, 10, "needle", null, null))))
         .extracting(Event::sessionId).containsExactly(needle.id());
   }
 
@@ -232,25 +232,25 @@ public abstract class EventLogContract {
     saved("old");
     clock.advance(Duration.ofDays(31));
     Session recent = saved("new");
-    long removed = await(store.trim(clock.instant().minus(Duration.ofDays(30))));
+    long removed = await(store.log().trim(clock.instant().minus(Duration.ofDays(30))));
     assertThat(removed).isEqualTo(2);
     assertThat(all()).extracting(Event::sessionId).containsExactly(recent.id());
-    assertThat(await(store.trim(clock.instant().minus(Duration.ofDays(30))))).isZero();
+    assertThat(await(store.log().trim(clock.instant().minus(Duration.ofDays(30))))).isZero();
   }
 
   @Test
   void aMalformedPositionIsInvalid() {
     saved("x");
-    assertThatThrownBy(() -> await(store.read(EventQuery.after("not an id", 10))))
+    assertThatThrownBy(() -> await(store.log().read(EventQuery.after("not an id", 10))))
         .hasRootCauseInstanceOf(SessiondException.Invalid.class);
   }
 
   @Test
   void awaitAnswersAsSoonAsAnEntryIsAppended() {
     saved("w");
-    String last = await(store.lastId()).orElseThrow();
+    String last = await(store.log().lastId()).orElseThrow();
     long start = System.nanoTime();
-    CompletableFuture<List<Event>> waiting = store.await(last, Duration.ofSeconds(10)).toCompletableFuture();
+    CompletableFuture<List<Event>> waiting = store.log().await(last, Duration.ofSeconds(10)).toCompletableFuture();
     CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(() -> saved("woken"));
     List<Event> got = waiting.orTimeout(8, TimeUnit.SECONDS).join();
     assertThat(got).extracting(Event::userId).containsExactly("woken");
@@ -260,16 +260,16 @@ public abstract class EventLogContract {
   @Test
   void awaitAnswersEmptyWhenNothingCameInTime() {
     saved("quiet");
-    String last = await(store.lastId()).orElseThrow();
+    String last = await(store.log().lastId()).orElseThrow();
     long start = System.nanoTime();
-    assertThat(await(store.await(last, Duration.ofMillis(300)))).isEmpty();
+    assertThat(await(store.log().await(last, Duration.ofMillis(300)))).isEmpty();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
   }
 
   @Test
   void awaitFromTheStartGivesWhatIsThere() {
     Session s = saved("early");
-    assertThat(await(store.await(null, Duration.ofSeconds(1)))).extracting(Event::sessionId).containsExactly(s.id());
+    assertThat(await(store.log().await(null, Duration.ofSeconds(1)))).extracting(Event::sessionId).containsExactly(s.id());
   }
 
   @Test

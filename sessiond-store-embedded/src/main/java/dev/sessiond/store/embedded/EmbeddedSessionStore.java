@@ -6,7 +6,7 @@ import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
 import dev.sessiond.core.events.Actor;
 import dev.sessiond.core.events.Event;
-import dev.sessiond.core.events.EventQuery;
+import dev.sessiond.core.events.EventLog;
 import dev.sessiond.core.events.Reasons;
 import dev.sessiond.core.store.IndexedSessionStore;
 import dev.sessiond.core.store.LogWaiters;
@@ -16,10 +16,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,10 +59,12 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
   private final SqliteThread sql;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private final LogWaiters waiters = new LogWaiters();
+  private final EmbeddedEventLog log;
 
   EmbeddedSessionStore(SqliteThread sql, Clock clock, int expectedSessions) {
     super(clock, expectedSessions);
     this.sql = sql;
+    this.log = new EmbeddedEventLog(sql, waiters);
   }
 
   /** Logs and drops the rows expired at {@code now}, loads the rest into memory; runs once, on the SQLite thread, at open. */
@@ -212,41 +212,9 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
   }
 
   @Override
-  public CompletionStage<List<Event>> read(EventQuery query) {
-    if (query.after() != null) {
-      try {
-        EventTable.seq(query.after());
-      } catch (RuntimeException e) {
-        return java.util.concurrent.CompletableFuture.failedFuture(e);
-      }
-    }
-    return sql.read("read the event log", c -> EventTable.read(c, query));
+  public EventLog log() {
+    return log;
   }
-
-  @Override
-  public CompletionStage<Optional<String>> lastId() {
-    return sql.read("read the event log", EventTable::lastId);
-  }
-
-  @Override
-  public CompletionStage<List<Event>> await(String after, Duration wait) {
-    var next = waiters.next(wait.toMillis());
-    return read(EventQuery.after(after, EventQuery.MAX_LIMIT)).thenCompose(now -> {
-      if (!now.isEmpty() || wait.isZero()) {
-        next.complete(null);
-        return completedFuture(now);
-      }
-      return next.thenCompose(ignored -> read(EventQuery.after(after, EventQuery.MAX_LIMIT)));
-    });
-  }
-
-  @Override
-  public CompletionStage<Long> trim(Instant before) {
-    return sql.write("trim the event log", c -> EventTable.trimBatch(c, before), ignored -> {})
-        .thenCompose(n -> n == 0 ? completedFuture(0L) : trim(before).thenApply(more -> n + more));
-  }
-
-
 
   @Override
   public CompletionStage<Integer> updateProfile(String userId, Profile profile) {

@@ -6,18 +6,16 @@ import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
 import dev.sessiond.core.events.Actor;
 import dev.sessiond.core.events.Event;
-import dev.sessiond.core.events.EventQuery;
+import dev.sessiond.core.events.EventLog;
 import dev.sessiond.core.events.Reasons;
 import dev.sessiond.core.store.SessionStore;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -342,23 +340,8 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<List<Event>> read(EventQuery query) {
-    return log.read(query);
-  }
-
-  @Override
-  public CompletionStage<Long> trim(Instant before) {
-    return log.trim(before);
-  }
-
-  @Override
-  public CompletionStage<Optional<String>> lastId() {
-    return log.lastId();
-  }
-
-  @Override
-  public CompletionStage<List<Event>> await(String after, Duration wait) {
-    return log.await(after, wait);
+  public EventLog log() {
+    return log;
   }
 
   @Override

@@ -3,11 +3,8 @@ package dev.sessiond.store.redis;
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.Session;
 import dev.sessiond.core.events.Actor;
-import dev.sessiond.core.events.Event;
-import dev.sessiond.core.events.EventQuery;
+import dev.sessiond.core.events.EventLog;
 import dev.sessiond.core.store.SessionStore;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -73,23 +70,8 @@ public final class ReplicatedSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<List<Event>> read(EventQuery query) {
-    return reads.read(query);
-  }
-
-  @Override
-  public CompletionStage<Long> trim(Instant before) {
-    return reads.trim(before);
-  }
-
-  @Override
-  public CompletionStage<Optional<String>> lastId() {
-    return reads.lastId();
-  }
-
-  @Override
-  public CompletionStage<List<Event>> await(String after, Duration wait) {
-    return reads.await(after, wait);
+  public EventLog log() {
+    return reads.log();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.sessiond.store.redis;
 import dev.sessiond.core.SessiondException;
 import dev.sessiond.core.events.Actor;
 import dev.sessiond.core.events.Event;
+import dev.sessiond.core.events.EventLog;
 import dev.sessiond.core.events.EventQuery;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  * user, session), each only when it has a value. Filters are applied here, a chunk at a time.
  * Following uses {@code XREAD BLOCK} on a connection of its own, so it never holds up others.
  */
-final class StreamLog implements AutoCloseable {
+final class StreamLog implements EventLog, AutoCloseable {
 
   static final String KEY = Scripts.PREFIX + "log";
   private static final Pattern ID = Pattern.compile("\\d{1,19}-\\d{1,19}");
@@ -77,7 +78,8 @@ final class StreamLog implements AutoCloseable {
     return id;
   }
 
-  CompletableFuture<List<Event>> read(EventQuery q) {
+  @Override
+  public CompletableFuture<List<Event>> read(EventQuery q) {
     try {
       requireId(q.after());
     } catch (SessiondException.Invalid e) {
@@ -107,16 +109,19 @@ final class StreamLog implements AutoCloseable {
     });
   }
 
-  CompletableFuture<Optional<String>> lastId() {
+  @Override
+  public CompletableFuture<Optional<String>> lastId() {
     return redis.run("read the event log", c -> c.xrevrange(KEY, Range.create("-", "+"), Limit.create(0, 1)))
         .thenApply(found -> found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).getId()));
   }
 
-  CompletableFuture<Long> trim(Instant before) {
+  @Override
+  public CompletableFuture<Long> trim(Instant before) {
     return redis.run("trim the event log", c -> c.xtrim(KEY, new XTrimArgs().minId(before.toEpochMilli() + "-0")));
   }
 
-  CompletableFuture<List<Event>> await(String after, Duration wait) {
+  @Override
+  public CompletableFuture<List<Event>> await(String after, Duration wait) {
     try {
       requireId(after);
     } catch (SessiondException.Invalid e) {
