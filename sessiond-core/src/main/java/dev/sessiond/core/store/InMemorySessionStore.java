@@ -55,7 +55,7 @@ public final class InMemorySessionStore extends IndexedSessionStore {
   @Override
   public CompletionStage<Integer> deleteByUser(String userId, Actor actor, String reason) {
     synchronized (index) {
-      int n = index.removeUser(userId).size();
+      int n = index.removeUser(userId);
       if (n > 0) {
         log.append(Event.of(Event.Type.SESSION_REVOKED, now(), null, userId, n, reason, actor));
       }

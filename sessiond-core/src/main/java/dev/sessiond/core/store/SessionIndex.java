@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +35,16 @@ public final class SessionIndex {
   // Replaced once by a bulk load (Loader.finish), hence volatile rather than final.
   private volatile ConcurrentSkipListMap<String, Entry> byId = new ConcurrentSkipListMap<>();
   /**
-   * A user's session IDs: the ID itself for a user with one session (most users), else a sorted
-   * array replaced whole on change (users hold few sessions; this is small).
+   * A user's sessions: the {@link Entry} itself for a user with one session (most users), else
+   * an {@code Entry[]} sorted by ID, replaced whole on change (users hold few sessions). Entries,
+   * not IDs, so that walking the users needs no lookup in {@link #byId}.
    */
   private volatile ConcurrentSkipListMap<String, Object> byUser = new ConcurrentSkipListMap<>();
+  private static final Comparator<Entry> BY_ID = (a, b) -> a.id.compareTo(b.id);
+  private static final Comparator<Entry> BY_USER_THEN_ID = (a, b) -> {
+    int c = a.userId.compareTo(b.userId);
+    return c != 0 ? c : a.id.compareTo(b.id);
+  };
 
   public SessionIndex() {
     this(16);
@@ -77,10 +82,24 @@ public final class SessionIndex {
     private Loader() {}
 
     public void add(Session session) {
+      add(session.id(), session.userId(), session.tokenHash(), session.profile(), session.createdAt().toEpochMilli(),
+          session.lastSeenAt().toEpochMilli(), session.expiresAt().toEpochMilli(), session.deadline().toEpochMilli(),
+          session.ip(), session.userAgent());
+    }
+
+    /** One session as its stored columns (times in epoch milliseconds), without building a {@link Session}. */
+    public void add(String id, String userId, String tokenHash, Profile profile, long createdAt, long lastSeenAt,
+        long expiresAt, long deadline, String ip, String userAgent) {
+      TokenKey key = TokenKey.of(tokenHash);
+      if (key == null) {
+        throw new IllegalArgumentException("not a token hash from Tokens.hash: session " + id);
+      }
       if (size == entries.length) {
         entries = Arrays.copyOf(entries, size * 2);
       }
-      entries[size++] = Entry.of(session, session.userId());
+      // Rows that arrive grouped by user (the embedded store's order) share one user ID string here.
+      String user = size > 0 && entries[size - 1].userId.equals(userId) ? entries[size - 1].userId : userId;
+      entries[size++] = new Entry(key, id, user, profile, createdAt, lastSeenAt, expiresAt, deadline, ip, userAgent);
     }
 
     /** Builds the indexes; returns how many sessions there are. */
@@ -89,50 +108,35 @@ public final class SessionIndex {
         if (!byId.isEmpty()) {
           throw new IllegalStateException("the index is not empty");
         }
-        Entry[] all = Arrays.copyOf(entries, size);   // in load order: IDs sort by creation, so nearly sorted
+        Entry[] all = Arrays.copyOf(entries, size);
         entries = null;
-        // By user (then ID): one user ID string per user, and the user index in key order.
-        Entry[] byUserId = all.clone();
-        Arrays.sort(byUserId, (a, b) -> {
-          int c = a.userId.compareTo(b.userId);
-          return c != 0 ? c : a.id.compareTo(b.id);
-        });
+        // By user, then ID (already in this order, or nearly, when rows come grouped by user).
+        Arrays.parallelSort(all, BY_USER_THEN_ID);
         String[] userIds = new String[all.length];
         Object[] userValues = new Object[all.length];
-        Map<Entry, Entry> renamed = new IdentityHashMap<>();
         int users = 0;
-        for (int from = 0; from < byUserId.length; ) {
+        for (int from = 0; from < all.length; ) {
+          String userId = all[from].userId;
           int to = from + 1;
-          while (to < byUserId.length && byUserId[to].userId.equals(byUserId[from].userId)) {
+          while (to < all.length && all[to].userId.equals(userId)) {
+            if (all[to].userId != userId) {
+              all[to] = new Entry(all[to], userId);   // one copy of a user's ID for all of its sessions
+            }
             to++;
           }
-          String userId = byUserId[from].userId;
-          if (to - from == 1) {
-            userValues[users] = byUserId[from].id;
-          } else {
-            String[] ids = new String[to - from];
-            for (int i = from; i < to; i++) {
-              if (byUserId[i].userId != userId) {
-                renamed.put(byUserId[i], new Entry(byUserId[i], byUserId[i], userId));
-              }
-              ids[i - from] = byUserId[i].id;
-            }
-            userValues[users] = ids;
-          }
+          userValues[users] = to - from == 1 ? all[from] : Arrays.copyOfRange(all, from, to);
           userIds[users++] = userId;
           from = to;
         }
-        byUserId = null;
         byUser = new ConcurrentSkipListMap<>(new SortedView<>(userIds, userValues, users));
-        Arrays.sort(all, (a, b) -> a.id.compareTo(b.id));
+        userIds = null;
+        userValues = null;
+        Arrays.parallelSort(all, BY_ID);
         String[] ids = new String[all.length];
         for (int i = 0; i < all.length; i++) {
-          if (!renamed.isEmpty()) {
-            all[i] = renamed.getOrDefault(all[i], all[i]);
-          }
           ids[i] = all[i].id;
-          byToken.put(all[i], all[i]);
         }
+        Arrays.stream(all).parallel().forEach(e -> byToken.put(e, e));
         byId = new ConcurrentSkipListMap<>(new SortedView<>(ids, all, all.length));
         return all.length;
       }
@@ -140,28 +144,26 @@ public final class SessionIndex {
   }
 
   public synchronized void put(Session session) {
-    Object ids = byUser.get(session.userId());
-    // One copy of a user's ID for all of its sessions.
-    String userId = ids == null ? session.userId() : byId.get(first(ids)).userId;
-    Entry e = Entry.of(session, userId);
-    Entry old = byId.put(e.id, e);
+    Entry old = byId.get(session.id());
     if (old != null) {
-      byToken.remove(old);
+      unlink(old);
     }
+    Object held = byUser.get(session.userId());
+    // One copy of a user's ID for all of its sessions.
+    String userId = held == null ? session.userId() : first(held).userId;
+    Entry e = Entry.of(session, userId);
+    byId.put(e.id, e);
     byToken.put(e, e);
-    if (ids == null) {
-      byUser.put(userId, e.id);
+    if (held == null) {
+      byUser.put(userId, e);
     } else {
-      String[] sorted = ids instanceof String one ? new String[] {one} : (String[]) ids;
-      int at = Arrays.binarySearch(sorted, e.id);
-      if (at < 0) {
-        at = -at - 1;
-        String[] more = new String[sorted.length + 1];
-        System.arraycopy(sorted, 0, more, 0, at);
-        more[at] = e.id;
-        System.arraycopy(sorted, at, more, at + 1, sorted.length - at);
-        byUser.put(userId, more);
-      }
+      Entry[] sorted = entries(held);
+      int at = -Arrays.binarySearch(sorted, e, BY_ID) - 1;
+      Entry[] more = new Entry[sorted.length + 1];
+      System.arraycopy(sorted, 0, more, 0, at);
+      more[at] = e;
+      System.arraycopy(sorted, at, more, at + 1, sorted.length - at);
+      byUser.put(userId, more);
     }
   }
 
@@ -181,48 +183,48 @@ public final class SessionIndex {
   }
 
   public synchronized Session remove(String id) {
-    Entry old = byId.remove(id);
+    Entry old = byId.get(id);
     if (old == null) {
       return null;
     }
-    byToken.remove(old);
-    Object ids = byUser.get(old.userId);
-    if (ids instanceof String one) {
-      if (one.equals(id)) {
-        byUser.remove(old.userId);
-      }
-    } else if (ids != null) {
-      String[] sorted = (String[]) ids;
-      int at = Arrays.binarySearch(sorted, id);
+    unlink(old);
+    return old.session();
+  }
+
+  /** Takes {@code old} out of all three indexes. */
+  private void unlink(Entry old) {
+    byId.remove(old.id, old);
+    byToken.remove(old, old);
+    Object held = byUser.get(old.userId);
+    if (held == old) {
+      byUser.remove(old.userId);
+    } else if (held instanceof Entry[] sorted) {
+      int at = Arrays.binarySearch(sorted, old, BY_ID);
       if (at >= 0) {
         if (sorted.length == 2) {
           byUser.put(old.userId, sorted[1 - at]);
         } else {
-          String[] fewer = new String[sorted.length - 1];
+          Entry[] fewer = new Entry[sorted.length - 1];
           System.arraycopy(sorted, 0, fewer, 0, at);
           System.arraycopy(sorted, at + 1, fewer, at, sorted.length - at - 1);
           byUser.put(old.userId, fewer);
         }
       }
     }
-    return old.session();
   }
 
-  public synchronized List<Session> removeUser(String userId) {
-    Object ids = byUser.remove(userId);
-    if (ids == null) {
-      return List.of();
+  /** Removes every session of a user; returns how many there were. */
+  public synchronized int removeUser(String userId) {
+    Object held = byUser.remove(userId);
+    if (held == null) {
+      return 0;
     }
-    String[] all = ids(ids);
-    List<Session> removed = new ArrayList<>(all.length);
-    for (String id : all) {
-      Entry old = byId.remove(id);
-      if (old != null) {
-        byToken.remove(old);
-        removed.add(old.session());
-      }
+    Entry[] all = entries(held);
+    for (Entry old : all) {
+      byId.remove(old.id, old);
+      byToken.remove(old, old);
     }
-    return removed;
+    return all.length;
   }
 
   /** Removes everything; returns how many sessions there were. */
@@ -241,11 +243,15 @@ public final class SessionIndex {
       if (found == null) {
         return page;
       }
-      String[] ids = ids(found);
-      int from = after == null ? 0 : Arrays.binarySearch(ids, after);
-      from = after == null ? 0 : from >= 0 ? from + 1 : -from - 1;
-      for (String id : Arrays.asList(ids).subList(from, ids.length)) {
-        Session s = live(byId.get(id), now);
+      Entry[] held = entries(found);
+      int from = 0;
+      if (after != null) {
+        while (from < held.length && held[from].id.compareTo(after) <= 0) {
+          from++;
+        }
+      }
+      for (int i = from; i < held.length; i++) {
+        Session s = live(held[i], now);
         if (s != null && page.add(s) && page.size() == limit) {
           break;
         }
@@ -264,9 +270,11 @@ public final class SessionIndex {
   public List<String> users(String after, int limit, Instant now) {
     List<String> page = new ArrayList<>(Math.min(limit, 1024));
     var tail = after == null ? byUser : byUser.tailMap(after, false);
-    for (Map.Entry<String, Object> e : tail.entrySet()) {
-      if (hasLive(ids(e.getValue()), now)) {
-        page.add(e.getKey());
+    // Values only: an entry set would allocate one Map.Entry per user.
+    for (Object held : tail.values()) {
+      String userId = hasLive(held, now);
+      if (userId != null) {
+        page.add(userId);
         if (page.size() == limit) {
           break;
         }
@@ -276,19 +284,15 @@ public final class SessionIndex {
   }
 
   public synchronized int updateProfile(String userId, Profile profile) {
-    Object ids = byUser.get(userId);
-    if (ids == null) {
+    Object held = byUser.get(userId);
+    if (held == null) {
       return 0;
     }
-    int n = 0;
-    for (String id : ids(ids)) {
-      Entry e = byId.get(id);
-      if (e != null) {
-        e.profile = profile;
-        n++;
-      }
+    Entry[] all = entries(held);
+    for (Entry e : all) {
+      e.profile = profile;
     }
-    return n;
+    return all.length;
   }
 
   public SessionStore.Counts counts() {
@@ -312,22 +316,25 @@ public final class SessionIndex {
     return Collections.unmodifiableList(removed);
   }
 
-  private boolean hasLive(String[] ids, Instant now) {
-    for (String id : ids) {
-      Entry e = byId.get(id);
-      if (e != null && !e.isExpiredAt(now)) {
-        return true;
+  /** The user's ID if one of {@code held} (a {@link #byUser} value) is live at {@code now}, else null. */
+  private static String hasLive(Object held, Instant now) {
+    if (held instanceof Entry one) {
+      return one.isExpiredAt(now) ? null : one.userId;
+    }
+    for (Entry e : (Entry[]) held) {
+      if (!e.isExpiredAt(now)) {
+        return e.userId;
       }
     }
-    return false;
+    return null;
   }
 
-  private static String[] ids(Object value) {
-    return value instanceof String one ? new String[] {one} : (String[]) value;
+  private static Entry[] entries(Object held) {
+    return held instanceof Entry one ? new Entry[] {one} : (Entry[]) held;
   }
 
-  private static String first(Object value) {
-    return value instanceof String one ? one : ((String[]) value)[0];
+  private static Entry first(Object held) {
+    return held instanceof Entry one ? one : ((Entry[]) held)[0];
   }
 
   private static Session live(Entry e, Instant now) {
@@ -463,22 +470,23 @@ public final class SessionIndex {
     volatile long lastSeenAt;
     volatile long expiresAt;
 
-    private Entry(TokenKey key, Session s, String userId) {
+    private Entry(TokenKey key, String id, String userId, Profile profile, long createdAt, long lastSeenAt,
+        long expiresAt, long deadline, String ip, String userAgent) {
       super(key.h0, key.h1, key.h2, key.h3);
-      this.id = s.id();
+      this.id = id;
       this.userId = userId;
-      this.profile = s.profile();
-      this.ip = s.ip();
-      this.userAgent = s.userAgent();
-      this.createdAt = s.createdAt().toEpochMilli();
-      this.lastSeenAt = s.lastSeenAt().toEpochMilli();
-      this.expiresAt = s.expiresAt().toEpochMilli();
-      this.deadline = s.deadline().toEpochMilli();
+      this.profile = profile;
+      this.ip = ip;
+      this.userAgent = userAgent;
+      this.createdAt = createdAt;
+      this.lastSeenAt = lastSeenAt;
+      this.expiresAt = expiresAt;
+      this.deadline = deadline;
     }
 
     /** {@code e} with another (equal) user ID string. */
-    private Entry(TokenKey key, Entry e, String userId) {
-      super(key.h0, key.h1, key.h2, key.h3);
+    private Entry(Entry e, String userId) {
+      super(e.h0, e.h1, e.h2, e.h3);
       this.id = e.id;
       this.userId = userId;
       this.profile = e.profile;
@@ -495,7 +503,8 @@ public final class SessionIndex {
       if (key == null) {
         throw new IllegalArgumentException("not a token hash from Tokens.hash: session " + s.id());
       }
-      return new Entry(key, s, userId);
+      return new Entry(key, s.id(), userId, s.profile(), s.createdAt().toEpochMilli(), s.lastSeenAt().toEpochMilli(),
+          s.expiresAt().toEpochMilli(), s.deadline().toEpochMilli(), s.ip(), s.userAgent());
     }
 
     /** Concurrent touches keep the latest use. */

@@ -43,6 +43,7 @@ class SessionIndexTest {
     assertThat(loaded.page(null, null, 1000, now)).isEqualTo(byPuts.page(null, null, 1000, now));
     assertThat(loaded.page(null, all.get(7).id(), 50, now)).isEqualTo(byPuts.page(null, all.get(7).id(), 50, now));
     assertThat(loaded.page("user-3", null, 10, now)).hasSize(3).isEqualTo(byPuts.page("user-3", null, 10, now));
+    assertThat(loaded.page("user-3", all.get(3).id(), 10, now)).isEqualTo(byPuts.page("user-3", all.get(3).id(), 10, now));
     assertThat(loaded.users(null, 1000, now)).isEqualTo(byPuts.users(null, 1000, now)).hasSize(200);
     assertThat(loaded.counts()).isEqualTo(byPuts.counts());
 
@@ -50,7 +51,11 @@ class SessionIndexTest {
     Session more = session("user-3");
     loaded.put(more);
     assertThat(loaded.page("user-3", null, 10, now)).hasSize(4).contains(more);
-    assertThat(loaded.removeUser("user-3")).hasSize(4);
+    Session replaced = new Session(more.id(), more.userId(), more.tokenHash(), Profile.member("renamed"), now, now,
+        now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)), "127.0.0.1", "ua");
+    loaded.put(replaced);
+    assertThat(loaded.page("user-3", null, 10, now)).hasSize(4).contains(replaced).doesNotContain(more);
+    assertThat(loaded.removeUser("user-3")).isEqualTo(4);
     assertThat(loaded.byToken(more.tokenHash(), now)).isNull();
     assertThat(loaded.remove(all.get(0).id())).isEqualTo(all.get(0));
     assertThat(loaded.page("user-0", null, 10, now)).hasSize(2);

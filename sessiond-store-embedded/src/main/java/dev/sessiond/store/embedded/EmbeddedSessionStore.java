@@ -94,10 +94,9 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
         // Many sessions share an IP or a user agent: keep one copy of each (bounded) instead of one per row.
         java.util.Map<String, String> shared = new java.util.HashMap<>();
         while (rs.next()) {
-          loader.add(new Session(rs.getString(1), rs.getString(2), rs.getString(3), profiles.read(rs.getString(4)),
-              Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)),
-              Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
-              share(shared, rs.getString(9)), share(shared, rs.getString(10))));
+          loader.add(rs.getString(1), rs.getString(2), rs.getString(3), profiles.read(rs.getString(4)),
+              rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
+              share(shared, rs.getString(9)), share(shared, rs.getString(10)));
         }
       }
     }
