@@ -84,8 +84,10 @@ public final class WebSocketRoute {
           ctx.request().toWebSocket()
               .onSuccess(ws -> {
                 // The upgraded socket keeps the request's channel: vertx-web wraps the socket, not the connection.
-                FrameGuard.install(((HttpServerConnection) ctx.request().connection()).channelHandlerContext().pipeline(),
-                    MAX_MESSAGE_BYTES, caller.session().id());
+                io.netty.channel.ChannelPipeline pipeline =
+                    ((HttpServerConnection) ctx.request().connection()).channelHandlerContext().pipeline();
+                FrameGuard.install(pipeline, MAX_MESSAGE_BYTES, caller.session().id());
+                UpgradeTrim.release(pipeline);
                 Connection c = new Connection(ws, caller.session(), closed -> {
                   live.closed(closed);
                   adminLog.closed(closed);
