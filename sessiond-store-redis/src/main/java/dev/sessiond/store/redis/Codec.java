@@ -90,6 +90,8 @@ final class Codec {
 
   /** The profile's JSON property names in the order Jackson writes them. */
   private static final List<String> PROFILE_NAMES = names();
+  /** Those of them that hold booleans, stored as 0 and 1. */
+  private static final java.util.Set<String> FLAGS = flags();
 
   private static List<String> names() {
     List<String> names = new ArrayList<>();
@@ -97,15 +99,32 @@ final class Codec {
     return List.copyOf(names);
   }
 
+  private static java.util.Set<String> flags() {
+    ObjectNode o = JSON.valueToTree(Profile.member(""));
+    return PROFILE_NAMES.stream().filter(n -> o.get(n).isBoolean()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
   /**
    * A profile as a JSON array of its property values in {@link #PROFILE_NAMES} order: a quarter
-   * of the object's size, since every session carries one. A value array shorter than the names
-   * (written before a property was added) reads the missing ones as absent.
+   * of the object's size, since every session carries one; booleans as 0 and 1 (half again). A
+   * value array shorter than the names (written before a property was added) reads the missing
+   * ones as absent.
    */
   static String compact(Profile p) {
     ObjectNode o = JSON.valueToTree(p);
     ArrayNode a = JSON.createArrayNode();
-    PROFILE_NAMES.forEach(n -> a.add(o.get(n)));
+    PROFILE_NAMES.forEach(n -> {
+      JsonNode v = o.get(n);
+      if (v != null && v.isBoolean()) {
+        a.add(v.booleanValue() ? 1 : 0);
+      } else {
+        a.add(v);
+      }
+    });
+    // Trailing absent or empty values (no plugins) read back as absent.
+    while (!a.isEmpty() && (a.get(a.size() - 1).isNull() || a.get(a.size() - 1).isEmpty() && a.get(a.size() - 1).isContainerNode())) {
+      a.remove(a.size() - 1);
+    }
     return a.toString();
   }
 
@@ -118,7 +137,9 @@ final class Codec {
       JsonNode a = JSON.readTree(text);
       ObjectNode o = JSON.createObjectNode();
       for (int i = 0; i < Math.min(a.size(), PROFILE_NAMES.size()); i++) {
-        o.set(PROFILE_NAMES.get(i), a.get(i));
+        String name = PROFILE_NAMES.get(i);
+        JsonNode v = a.get(i);
+        o.set(name, FLAGS.contains(name) && v.isNumber() ? JSON.getNodeFactory().booleanNode(v.intValue() != 0) : v);
       }
       Profile p = JSON.treeToValue(o, Profile.class);
       if (PROFILES.size() < 10_000) {

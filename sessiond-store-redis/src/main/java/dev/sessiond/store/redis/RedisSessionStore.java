@@ -9,8 +9,6 @@ import dev.sessiond.core.events.Event;
 import dev.sessiond.core.events.EventLog;
 import dev.sessiond.core.events.Reasons;
 import dev.sessiond.core.store.SessionStore;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,45 +21,48 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sessions and their event log in Redis or Redis Cluster. Keys ({@code g} is the generation):
+ * Sessions and their event log in Redis or Redis Cluster. Keys ({@code g} is the generation,
+ * {@code P} the prefix {@code {sd}:}; a "tree" is a directory ZSET of bucket lower bounds plus
+ * buckets {@code <tree>:<lower bound>}, HASHes of at most {@link Scripts#BUCKET} fields, the first
+ * bucket's bound being the empty string):
  *
  * <pre>
- * {sd}:gen               STRING  generation g; POST /sessions/clear increments it        INCR (in a script)
- * {sd}:s:&lt;tokenHash&gt;     STRING "g last exp\n[id,uid,created,deadline,ip,ua]\n[profile values]"   SET PXAT exp
- *                                (see Codec#body); verify = GET {sd}:s:&lt;h&gt; + GET {sd}:gen, one round trip
- * {sd}:u:&lt;userId&gt;:g      ZSET    sessionId -&gt; exp ms (a user's sessions)               ZADD; PEXPIREAT deadline
- * {sd}:all:g             ZSET    "sessionId tokenHash", score 0: keyset pages, and an   ZRANGE BYLEX (after + LIMIT)
- *                                ID's token hash (BYLEX from "[id " to "(id!", LIMIT 0 1)
- * {sd}:users:g           ZSET    userId, score 0: keyset pages of users                ZRANGE BYLEX
- * {sd}:exp:g             ZSET    "userId sessionId" -&gt; exp ms: what purge removes       ZRANGEBYSCORE -inf now
- * {sd}:log               STREAM  the event log (fields: see StreamLog)                  XADD in each change's script;
+ * P gen                  STRING  generation g; POST /sessions/clear increments it        INCR (in a script)
+ * P k:&lt;tokenHash&gt;        STRING "g last exp\n[id,uid,created,deadline,ip,ua]\n[profile values]"   SET PXAT exp
+ *                                (see Codec#body); verify = GET P k:&lt;h&gt; + GET P gen, one round trip
+ * P &lt;g&gt;:i[:&lt;bound&gt;]     tree    sessionId -&gt; tokenHash: findById, ID-ordered pages         ZREVRANGEBYLEX dir, HGET/HSET
+ * P &lt;g&gt;:u[:&lt;bound&gt;]     tree    userId NUL sessionId -&gt; exp ms (a user's sessions, user pages),
+ *                                userId -&gt; number of its sessions                           HINCRBY
+ * P &lt;g&gt;:n, P &lt;g&gt;:nu     STRING  sessions and users of generation g (counts, clear)       INCR / DECR
+ * P x:&lt;minute&gt;:&lt;j&gt;      ZSET    "sessionId userId" -&gt; exp ms, at most BUCKET per key: what  ZADD; purge ZRANGEBYSCORE
+ *                                purge walks; P xn:&lt;minute&gt; counts a minute's entries (j = n / BUCKET),
+ *                                P xc is the last minute purge finished
+ * P log                  STREAM  the event log (fields: see StreamLog)                  XADD in each change's script;
  *                                read XRANGE (after, +), follow XREAD BLOCK, trim XTRIM MINID
  * </pre>
  *
  * <p>Every change is one Lua script ({@link Scripts}) that makes the change and appends its
- * event to {@code {sd}:log}, so Redis applies both or neither. A script may only touch keys of
+ * event to {@code P log}, so Redis applies both or neither. A script may only touch keys of
  * one hash slot on a Cluster, and the log is one ordered Stream, so every key shares the hash
- * tag {@code {sd}}: on a Cluster all of sessiond's data lives on one master (and its
- * replicas). A Cluster thus buys failover, not more memory or throughput; before the log, every
- * request touched the {@code {sd}} slot anyway (the generation on each verify, the indexes on
- * each write).
+ * tag {@code {sd}}: on a Cluster all of sessiond's data lives on one master (and its replicas).
  *
- * <p>Memory: a session's value is one compact string, not a hash with field names and a
- * profile object (a hash whose profile passes 64 bytes leaves the listpack encoding and cost
- * 950 bytes a session; the string costs about 300 with its key). Scripts change the numbers
- * at its front with plain string patterns and read the user ID with {@code cjson}. (Before,
- * sessions were hashes under {@code {sd}:t:}; the new prefix leaves those to expire unread.)
+ * <p>Memory (issue 16: at most 600 bytes a session): a session's value is one compact string,
+ * and its index entries are fields of small listpack-encoded hashes (about 80 bytes in the ID
+ * tree, 50 in the user tree, 50 in an expiry bucket) rather than members of big sorted sets
+ * (140 to 180 bytes each). Reads walk the trees inside one script; pages cost per page.
  *
- * <p>Expiry is Redis's own: token keys carry their deadline (PXAT) and vanish with it,
- * so verification needs no sweep. Purge walks only the entries of {@code {sd}:exp:g} that are
- * due, removes them from the indexes and logs each as expired, once across all nodes. Clear is
- * one O(1) script that counts the live sessions, increments the generation and logs one event:
- * from then on every node refuses every older session (verify compares generations), and the
- * old keys are deleted in the background. Thread-safe.
+ * <p>Expiry is Redis's own: token keys carry their deadline (PXAT) and vanish with it, so
+ * verification needs no sweep. Purge walks the expiry buckets of the minutes that have passed,
+ * removes the sessions from the indexes and logs each as expired, once across all nodes; a
+ * session touched meanwhile is filed again under its new minute (touch itself only rewrites the
+ * value and the user tree's entry). Clear is one O(1) script that reads the session count,
+ * increments the generation and logs one event: from then on every node refuses every older
+ * session (verify compares generations), and the old keys are deleted in the background. Keys of
+ * earlier layouts ({@code {sd}:s:}, {@code {sd}:all:g}, ...) are never read. Thread-safe.
  */
 public final class RedisSessionStore implements SessionStore {
 
-  static final String GEN = "{sd}:gen";
+  static final String GEN = Scripts.PREFIX + "gen";
   private static final String[] KEYS = {GEN};
   private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
   private static final int BATCH = 1000;
@@ -77,40 +78,21 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   static String tok(String hash) {
-    return "{sd}:s:" + hash;
+    return Scripts.PREFIX + "k:" + hash;
   }
 
-  /** A session's member of {@code all:g}: its ID, a space, its token hash (neither holds a space). */
-  private static String idOf(String member) {
-    return member.substring(0, member.indexOf(' '));
-  }
-
-  private static String tokenHashOf(String member) {
-    return member.substring(member.indexOf(' ') + 1);
-  }
-
-  static String user(String uid, long g) {
-    return "{sd}:u:" + uid + ":" + g;
-  }
-
-  static String all(long g) {
-    return "{sd}:all:" + g;
-  }
-
-  static String users(long g) {
-    return "{sd}:users:" + g;
-  }
-
-  static String exp(long g) {
-    return "{sd}:exp:" + g;
-  }
-
-  private CompletableFuture<Long> gen() {
-    return redis.run("read the generation", c -> c.get(GEN)).thenApply(v -> v == null ? 0L : Long.parseLong(v));
-  }
-
+  /** Runs a script by its SHA-1, sending its text only when Redis does not have it yet. */
   private <T> CompletableFuture<T> script(String what, String script, ScriptOutputType type, List<String> args) {
-    return redis.run(what, c -> c.<T>eval(script, type, KEYS, args.toArray(String[]::new)));
+    String[] argv = args.toArray(String[]::new);
+    String sha = Scripts.sha(script);
+    return redis.run(what, c -> c.<T>evalsha(sha, type, KEYS, argv).toCompletableFuture()
+        .exceptionallyCompose(e -> noScript(e) ? c.<T>eval(script, type, KEYS, argv) : CompletableFuture.failedFuture(e)));
+  }
+
+  private static boolean noScript(Throwable e) {
+    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    return cause instanceof io.lettuce.core.RedisNoScriptException
+        || (cause != null && cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"));
   }
 
   private List<String> head(long nowMillis, String... more) {
@@ -124,7 +106,7 @@ public final class RedisSessionStore implements SessionStore {
   public CompletionStage<Void> create(Session s, Actor actor) {
     long now = clock.millis();
     List<String> args = head(now, s.id(), s.userId(), s.tokenHash(), Long.toString(s.expiresAt().toEpochMilli()),
-        Long.toString(s.deadline().toEpochMilli()), Long.toString(s.lastSeenAt().toEpochMilli()), Codec.body(s));
+        Long.toString(s.lastSeenAt().toEpochMilli()), Codec.body(s));
     args.addAll(StreamLog.fields(Event.of(Event.Type.SESSION_CREATED, Instant.ofEpochMilli(now), null, null, null, null, actor)));
     args.addAll(List.of("s", s.id(), "u", s.userId()));
     return this.<String>script("create a session", Scripts.CREATE, ScriptOutputType.VALUE, args).thenApply(id -> null);
@@ -149,21 +131,20 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public CompletionStage<Optional<Session>> findById(String id) {
-    return gen().thenCompose(g -> byIds(g, List.of(id))).thenApply(found -> found.stream().findFirst());
+    return this.<List<Object>>script("find a session", Scripts.FIND, ScriptOutputType.MULTI, List.of(id))
+        .thenApply(r -> sessions(r).stream().filter(s -> s.id().equals(id)).findFirst());
   }
 
-  /** The live sessions of these IDs, in the same order: each ID's member of {@code all:g}, then its token key. */
-  private CompletableFuture<List<Session>> byIds(long g, List<String> ids) {
-    if (ids.isEmpty()) {
-      return completedFuture(List.of());
+  /** Sessions from a script's {tokenHash, value, ...}; the script checked the generation, the clock is checked here. */
+  private List<Session> sessions(List<Object> r) {
+    List<Session> out = new ArrayList<>(r.size() / 2);
+    for (int i = 0; i + 1 < r.size(); i += 2) {
+      Session s = Codec.session((String) r.get(i), (String) r.get(i + 1));
+      if (!s.isExpiredAt(clock.instant())) {
+        out.add(s);
+      }
     }
-    return redis.run("find sessions", c -> {
-      List<CompletableFuture<List<String>>> found = ids.stream().map(id -> c.zrangebylex(all(g),
-          Range.from(Range.Boundary.including(id + " "), Range.Boundary.excluding(id + "!")), Limit.create(0, 1))
-          .toCompletableFuture()).toList();
-      return CompletableFuture.allOf(found.toArray(CompletableFuture[]::new))
-          .thenApply(v -> found.stream().flatMap(f -> f.join().stream()).toList());
-    }).thenCompose(this::sessions);
+    return out;
   }
 
   @Override
@@ -213,99 +194,30 @@ public final class RedisSessionStore implements SessionStore {
     return this.<String>script("log a disconnect", Scripts.LOG, ScriptOutputType.VALUE, args).thenApply(id -> null);
   }
 
-  /** Deletes the keys of generation {@code g} in the background, a batch at a time. */
+  /** Deletes the keys of generation {@code g} in the background, a bucket at a time. */
   private void cleanUp(long g) {
-    redis.run("clean up a generation", c -> c.zrange(all(g), 0, BATCH - 1)).thenCompose(members -> {
-      if (members.isEmpty()) {
-        return redis.run("clean up a generation", c -> c.zrange(users(g), 0, BATCH - 1)).thenCompose(uids -> uids.isEmpty()
-            ? redis.run("clean up a generation", c -> c.unlink(all(g), users(g), exp(g))).thenApply(n -> false)
-            : redis.run("clean up a generation", c -> CompletableFuture.allOf(
-                c.unlink(uids.stream().map(u -> user(u, g)).toArray(String[]::new)).toCompletableFuture(),
-                c.zrem(users(g), uids.toArray(String[]::new)).toCompletableFuture())).thenApply(v -> true));
-      }
-      return redis.run("clean up a generation", c -> CompletableFuture.allOf(
-          c.unlink(members.stream().map(m -> tok(tokenHashOf(m))).toArray(String[]::new)).toCompletableFuture(),
-          c.zrem(all(g), members.toArray(String[]::new)).toCompletableFuture())).thenApply(v -> true);
-    }).whenComplete((more, e) -> {
-      if (e != null) {
-        LOG.warn("cleaning up cleared sessions stopped (their keys expire on their own): {}", e.getMessage());
-      } else if (more) {
-        cleanUp(g);
-      }
-    });
+    this.<Long>script("clean up a generation", Scripts.CLEAN_UP, ScriptOutputType.INTEGER, List.of(Long.toString(g)))
+        .whenComplete((more, e) -> {
+          if (e != null) {
+            LOG.warn("cleaning up cleared sessions stopped (their keys expire on their own): {}", e.getMessage());
+          } else if (more == 1) {
+            cleanUp(g);
+          }
+        });
   }
 
   @Override
   public CompletionStage<List<Session>> list(String userId, String after, int limit) {
-    return gen().thenCompose(g -> {
-      if (userId != null) {
-        return redis.run("list a user's sessions", c -> c.zrange(user(userId, g), 0, -1)).thenCompose(ids -> {
-          List<String> wanted = ids.stream().filter(id -> after == null || id.compareTo(after) > 0).sorted().toList();
-          return byIds(g, wanted).thenApply(found -> found.stream().limit(limit).toList());
-        });
-      }
-      return page(g, after, limit, new ArrayList<>());
-    });
-  }
-
-  private CompletableFuture<List<Session>> page(long g, String after, int limit, List<Session> acc) {
-    // Members are "id tokenHash": those of IDs after `after` start at after + "!" (IDs hold no character below '!').
-    Range<String> range = Range.from(after == null ? Range.Boundary.unbounded() : Range.Boundary.including(after + "!"),
-        Range.Boundary.unbounded());
-    int want = limit - acc.size();
-    return redis.run("list sessions", c -> c.zrangebylex(all(g), range, Limit.create(0, want))).thenCompose(members ->
-        sessions(members).thenCompose(found -> {
-          acc.addAll(found);
-          if (members.size() < want || acc.size() >= limit) {
-            return completedFuture(acc);
-          }
-          String last = members.get(members.size() - 1);
-          return page(g, last.indexOf(' ') > 0 ? idOf(last) : last, limit, acc);
-        }));
-  }
-
-  /** The live sessions of these {@code all:g} members, in the same order. */
-  private CompletableFuture<List<Session>> sessions(List<String> members) {
-    if (members.isEmpty()) {
-      return completedFuture(List.of());
-    }
-    // A member without a space is a bare ID a version before the compact layout wrote: its session is not read.
-    List<CompletableFuture<Optional<Session>>> all = members.stream().filter(m -> m.indexOf(' ') > 0)
-        .map(m -> findByTokenHash(tokenHashOf(m))
-        .toCompletableFuture().thenApply(s -> s.filter(found -> found.id().equals(idOf(m))))).toList();
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> all.stream()
-        .map(CompletableFuture::join).flatMap(Optional::stream).toList());
+    return this.<List<Object>>script("list sessions", Scripts.LIST, ScriptOutputType.MULTI, List.of(
+        Long.toString(clock.millis()), after == null ? "" : after, Integer.toString(limit), userId == null ? "" : userId))
+        .thenApply(this::sessions);
   }
 
   @Override
   public CompletionStage<List<String>> listUsers(String after, int limit) {
-    return gen().thenCompose(g -> usersPage(g, after, limit, new ArrayList<>()));
-  }
-
-  private CompletableFuture<List<String>> usersPage(long g, String after, int limit, List<String> acc) {
-    Range<String> range = Range.from(after == null ? Range.Boundary.unbounded() : Range.Boundary.excluding(after),
-        Range.Boundary.unbounded());
-    int want = limit - acc.size();
-    return redis.run("list users", c -> c.zrangebylex(users(g), range, Limit.create(0, want))).thenCompose(uids ->
-        redis.run("list users", c -> {
-          List<CompletableFuture<Long>> live = uids.stream()
-              .map(u -> c.zcount(user(u, g), Range.from(Range.Boundary.excluding(clock.millis()), Range.Boundary.unbounded()))
-                  .toCompletableFuture())
-              .toList();
-          return CompletableFuture.allOf(live.toArray(CompletableFuture[]::new)).thenApply(v -> live);
-        }).thenCompose(live -> {
-          List<String> gone = new ArrayList<>();
-          for (int i = 0; i < uids.size(); i++) {
-            (live.get(i).join() > 0 ? acc : gone).add(uids.get(i));
-          }
-          if (!gone.isEmpty()) {
-            redis.run("forget users without sessions", c -> c.zrem(users(g), gone.toArray(String[]::new)));
-          }
-          if (uids.size() < want || acc.size() >= limit) {
-            return completedFuture(acc);
-          }
-          return usersPage(g, uids.get(uids.size() - 1), limit, acc);
-        }));
+    return this.<List<Object>>script("list users", Scripts.USERS, ScriptOutputType.MULTI, List.of(
+        Long.toString(clock.millis()), after == null ? "" : after, Integer.toString(limit)))
+        .thenApply(r -> r.stream().map(String.class::cast).toList());
   }
 
   @Override
@@ -316,12 +228,8 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public CompletionStage<Counts> counts() {
-    return gen().thenCompose(g -> redis.run("count sessions", c -> {
-      CompletableFuture<Long> sessions = c.zcount(exp(g),
-          Range.from(Range.Boundary.excluding(clock.millis()), Range.Boundary.unbounded())).toCompletableFuture();
-      CompletableFuture<Long> users = c.zcard(users(g)).toCompletableFuture();
-      return sessions.thenCombine(users, Counts::new);
-    }));
+    return this.<List<Object>>script("count sessions", Scripts.COUNTS, ScriptOutputType.MULTI, List.of())
+        .thenApply(r -> new Counts(((Number) r.get(0)).longValue(), ((Number) r.get(1)).longValue()));
   }
 
   @Override

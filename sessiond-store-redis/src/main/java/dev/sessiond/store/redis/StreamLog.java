@@ -21,9 +21,12 @@ import java.util.regex.Pattern;
 
 /**
  * The read side of the event log kept in the Stream {@code {sd}:log}: an event's ID is its
- * Stream entry ID ({@code <ms>-<seq>}), its fields are {@code t} (type), {@code tm} (time, ms),
- * {@code s}, {@code u}, {@code c}, {@code r}, {@code ak}, {@code au}, {@code as} (actor kind,
- * user, session), each only when it has a value. Filters are applied here, a chunk at a time.
+ * Stream entry ID ({@code <ms>-<seq>}), its fields are {@code t} (type: {@code c}reated,
+ * {@code r}evoked, {@code e}xpired, {@code d}isconnected; entries of earlier versions spell it
+ * out), {@code tm} (time, ms; only when it differs from the ID's, which is the time otherwise),
+ * {@code s}, {@code u}, {@code c}, {@code r}, {@code ak}, {@code au}, {@code as} (actor kind:
+ * {@code s}ession, {@code a}pi token, {@code m}ember, s{@code y}stem; user, session), each only
+ * when it has a value. Short names keep an entry near 60 bytes. Filters are applied here, a chunk at a time.
  * Following uses {@code XREAD BLOCK} on a connection of its own, so it never holds up others.
  */
 final class StreamLog implements EventLog, AutoCloseable {
@@ -46,11 +49,9 @@ final class StreamLog implements EventLog, AutoCloseable {
   static List<String> fields(Event e) {
     List<String> f = new ArrayList<>(12);
     f.add("t");
-    f.add(e.type().wire());
-    f.add("tm");
-    f.add(Long.toString(e.time().toEpochMilli()));
+    f.add(code(e.type()));
     add(f, "r", e.reason());
-    add(f, "ak", e.actor().kind().name());
+    add(f, "ak", kind(e.actor().kind()));
     add(f, "au", e.actor().userId());
     add(f, "as", e.actor().sessionId());
     return f;
@@ -63,12 +64,52 @@ final class StreamLog implements EventLog, AutoCloseable {
     }
   }
 
+  private static String code(Event.Type type) {
+    return switch (type) {
+      case SESSION_CREATED -> "c";
+      case SESSION_REVOKED -> "r";
+      case SESSION_EXPIRED -> "e";
+      case SESSION_DISCONNECTED -> "d";
+    };
+  }
+
+  private static String kind(Actor.Kind kind) {
+    return switch (kind) {
+      case SESSION -> "s";
+      case API_TOKEN -> "a";
+      case MEMBER -> "m";
+      case SYSTEM -> "y";
+    };
+  }
+
+  private static Actor.Kind kind(String k) {
+    return switch (k) {
+      case "s" -> Actor.Kind.SESSION;
+      case "a" -> Actor.Kind.API_TOKEN;
+      case "m" -> Actor.Kind.MEMBER;
+      case "y" -> Actor.Kind.SYSTEM;
+      default -> Actor.Kind.valueOf(k);
+    };
+  }
+
+  private static Event.Type type(String t) {
+    return switch (t) {
+      case "c" -> Event.Type.SESSION_CREATED;
+      case "r" -> Event.Type.SESSION_REVOKED;
+      case "e" -> Event.Type.SESSION_EXPIRED;
+      case "d" -> Event.Type.SESSION_DISCONNECTED;
+      default -> Event.Type.ofWire(t);
+    };
+  }
+
   static Event event(StreamMessage<String, String> m) {
     Map<String, String> f = m.getBody();
     String count = f.get("c");
-    return new Event(m.getId(), Event.Type.ofWire(f.get("t")), Instant.ofEpochMilli(Long.parseLong(f.get("tm"))),
+    String tm = f.get("tm");
+    long time = Long.parseLong(tm != null ? tm : m.getId().substring(0, m.getId().indexOf('-')));
+    return new Event(m.getId(), type(f.get("t")), Instant.ofEpochMilli(time),
         f.get("s"), f.get("u"), count == null ? null : Integer.valueOf(count), f.get("r"),
-        new Actor(Actor.Kind.valueOf(f.get("ak")), f.get("au"), f.get("as")));
+        new Actor(kind(f.get("ak")), f.get("au"), f.get("as")));
   }
 
   static String requireId(String id) {
