@@ -8,6 +8,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -42,15 +43,28 @@ final class FrameGuard extends ChannelDuplexHandler {
   private long messageBytes;
   private boolean failed;
   private boolean closeSent;
+  private Connection connection;
 
   FrameGuard(int maxMessageBytes, String sessionId) {
     this.maxMessageBytes = maxMessageBytes;
     this.sessionId = sessionId;
   }
 
-  static void install(io.netty.channel.ChannelPipeline pipeline, int maxMessageBytes, String sessionId) {
+  /** The socket's connection, once accepted: a pong is handled here (it only proves the peer alive). */
+  void connection(Connection c) {
+    this.connection = c;
+  }
+
+  /** On the event loop: a close frame went out (from Vert.x or from here); nothing may follow it. */
+  boolean closeSent() {
+    return closeSent;
+  }
+
+  /** Returns the guard's context, where frames can be written below Vert.x. */
+  static ChannelHandlerContext install(io.netty.channel.ChannelPipeline pipeline, int maxMessageBytes, String sessionId) {
     pipeline.addBefore("handler", "sessiond-utf8", new io.netty.handler.codec.http.websocketx.Utf8FrameValidator(false));
     pipeline.addBefore("handler", "sessiond-frame-guard", new FrameGuard(maxMessageBytes, sessionId));
+    return pipeline.context("sessiond-frame-guard");
   }
 
   @Override
@@ -64,6 +78,12 @@ final class FrameGuard extends ChannelDuplexHandler {
       if (refusal != null) {
         ReferenceCountUtil.release(msg);
         fail(ctx, refusal, reasonOf(refusal));
+        return;
+      }
+      if (frame instanceof PongWebSocketFrame && frame.isFinalFragment() && connection != null) {
+        // The answer to the heartbeat's ping: nothing for Vert.x to do but call us back.
+        connection.heard();
+        frame.release();
         return;
       }
     }

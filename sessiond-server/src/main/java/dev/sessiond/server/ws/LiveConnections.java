@@ -9,12 +9,20 @@ import dev.sessiond.server.http.Json;
 import dev.sessiond.server.http.SessionViews;
 import dev.sessiond.server.wire.Frames;
 import dev.sessiond.server.wire.SessionState;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -251,20 +259,24 @@ public final class LiveConnections implements Consumer<SessionEvent> {
       }
     } else if (event instanceof SessionEvent.Revoked r) {
       remote.remove(r.sessionId());
-      closeSession(r.sessionId(), r.reason(), true);
+      closeAll(forget(r.sessionId()), CloseCodes.of(r.reason()), CloseCodes.message(r.reason()));
       feed("session/deleted", r.userId(), new Frames.Deleted(r.sessionId(), r.userId(), name(r.reason()), 1));
     } else if (event instanceof SessionEvent.UserRevoked u) {
+      List<Connection> targets = new ArrayList<>();
       for (Map.Entry<String, Live> e : bySession.entrySet()) {
         if (e.getValue().userId.equals(u.userId())) {
-          closeSession(e.getKey(), u.reason(), true);
+          targets.addAll(forget(e.getKey()));
         }
       }
+      closeAll(targets, CloseCodes.of(u.reason()), CloseCodes.message(u.reason()));
       remote.values().removeIf(byNode -> byNode.values().stream().anyMatch(o -> o.userId().equals(u.userId())));
       feed("session/deleted", u.userId(), new Frames.Deleted(null, u.userId(), name(u.reason()), u.count()));
     } else if (event instanceof SessionEvent.AllRevoked a) {
+      List<Connection> targets = new ArrayList<>();
       for (String id : List.copyOf(bySession.keySet())) {
-        closeSession(id, a.reason(), true);
+        targets.addAll(forget(id));
       }
+      closeAll(targets, CloseCodes.of(a.reason()), CloseCodes.message(a.reason()));
       remote.clear();
       feed("session/deleted", null, new Frames.Deleted(null, null, name(a.reason()), a.count()));
     } else if (event instanceof SessionEvent.Disconnected d) {
@@ -278,31 +290,72 @@ public final class LiveConnections implements Consumer<SessionEvent> {
 
   /** Tells every client the server is going away and closes with 1001. */
   public void shutdown() {
+    List<Connection> all = new ArrayList<>();
     for (Live live : bySession.values()) {
-      for (Connection c : snapshot(live)) {
-        c.close(CloseCodes.GOING_AWAY, "server shutting down");
-      }
+      all.addAll(snapshot(live));
     }
+    closeAll(all, CloseCodes.GOING_AWAY, "server shutting down");
   }
 
   /**
    * Pings every connection and sends it neko's heartbeat event; closes those that stopped
-   * answering; returns the live session IDs. One walk per interval for the whole node.
+   * answering; returns the IDs of the sessions with a socket open. One walk per interval for
+   * the whole node, then one task per event loop that writes its sockets' heartbeats: the same
+   * encoded bytes for every socket, one write and one flush each.
    */
   public Set<String> heartbeat(Duration timeout) {
     Set<String> ids = new HashSet<>();
-    long now = System.nanoTime();
+    Map<EventExecutor, List<Connection>> byLoop = new HashMap<>();
     for (Map.Entry<String, Live> e : bySession.entrySet()) {
-      for (Connection c : snapshot(e.getValue())) {
-        if (now - c.lastHeard() > timeout.toNanos()) {
-          c.close(CloseCodes.HEARTBEAT_TIMEOUT, "heartbeat timeout");
-        } else {
-          c.heartbeat();
+      Live live = e.getValue();
+      synchronized (live) {
+        if (!live.connections.isEmpty()) {
           ids.add(e.getKey());
+        }
+        for (Connection c : live.connections) {
+          byLoop.computeIfAbsent(c.loop(), l -> new ArrayList<>()).add(c);
         }
       }
     }
+    long timeoutNanos = timeout.toNanos();
+    byLoop.forEach((loop, connections) -> loop.execute(() -> {
+      long now = System.nanoTime();
+      for (Connection c : connections) {
+        if (c.beat(now, timeoutNanos, HEARTBEAT_FRAMES)) {
+          c.flush();
+        }
+      }
+    }));
     return ids;
+  }
+
+  /** A ping with no payload, then neko's {@code system/heartbeat} text frame, encoded once by Netty's encoder. */
+  private static final ByteBuf HEARTBEAT_FRAMES = encode(new PingWebSocketFrame(),
+      new TextWebSocketFrame(Frames.HEARTBEAT));
+
+  private static ByteBuf encode(WebSocketFrame... frames) {
+    EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
+    encoder.writeOutbound((Object[]) frames);
+    ByteBuf bytes = Unpooled.buffer();
+    for (ByteBuf b; (b = encoder.readOutbound()) != null; ) {
+      bytes.writeBytes(b);
+      b.release();
+    }
+    encoder.finishAndReleaseAll();
+    return Unpooled.unreleasableBuffer(bytes.asReadOnly());
+  }
+
+  /** Closes {@code connections} from one task per event loop rather than one per socket. */
+  private static void closeAll(List<Connection> connections, short code, String message) {
+    Map<EventExecutor, List<Connection>> byLoop = new HashMap<>();
+    for (Connection c : connections) {
+      byLoop.computeIfAbsent(c.loop(), l -> new ArrayList<>()).add(c);
+    }
+    byLoop.forEach((loop, onLoop) -> loop.execute(() -> {
+      for (Connection c : onLoop) {
+        c.closeOnLoop(code, message);
+      }
+    }));
   }
 
   /**
@@ -334,30 +387,23 @@ public final class LiveConnections implements Consumer<SessionEvent> {
       state = live.state();
     }
     publishState(sessionId, live.userId, state);
-    for (Connection c : targets) {
-      // Already counted off above: closed(c) finds nothing left to remove.
-      c.close(CloseCodes.DISCONNECTED, CloseCodes.message(Reason.DISCONNECTED));
-    }
+    // Already counted off above: closed(c) finds nothing left to remove.
+    closeAll(targets, CloseCodes.DISCONNECTED, CloseCodes.message(Reason.DISCONNECTED));
     return true;
   }
 
-  private void closeSession(String sessionId, Reason reason, boolean sessionGone) {
-    Live live = sessionGone ? bySession.remove(sessionId) : bySession.get(sessionId);
+  /** Forgets a session that is gone; returns its sockets, for the caller to close. */
+  private List<Connection> forget(String sessionId) {
+    Live live = bySession.remove(sessionId);
     if (live == null) {
-      return;
+      return List.of();
     }
-    if (sessionGone) {
-      presence.remove(node, sessionId).exceptionally(e -> null);   // and it expires with the node's key anyway
-    }
-    List<Connection> targets;
+    presence.remove(node, sessionId).exceptionally(e -> null);   // and it expires with the node's key anyway
     synchronized (live) {
-      targets = new ArrayList<>(live.connections);
-      if (sessionGone && live.graceTimer >= 0) {
+      if (live.graceTimer >= 0) {
         vertx.cancelTimer(live.graceTimer);
       }
-    }
-    for (Connection c : targets) {
-      c.close(CloseCodes.of(reason), CloseCodes.message(reason));
+      return new ArrayList<>(live.connections);
     }
   }
 
@@ -410,13 +456,13 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     if (admins.isEmpty() && own == null) {
       return;
     }
-    Buffer frame = Json.encode(new Frames.Frame(event, payload));
+    ByteBuf frame = Connection.shared(Json.encode(new Frames.Frame(event, payload)));
     for (Connection admin : admins) {
-      admin.sendRaw(frame);
+      admin.send(frame);
     }
     if (own != null) {
       for (Connection c : own) {
-        c.sendRaw(frame);
+        c.send(frame);
       }
     }
   }

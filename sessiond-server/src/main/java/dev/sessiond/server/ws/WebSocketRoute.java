@@ -39,12 +39,18 @@ public final class WebSocketRoute {
   private final LiveConnections live;
   private final SessionService sessions;
   private final AdminLog adminLog;
+  /** What a closed socket does, one for every socket. */
+  private final java.util.function.Consumer<Connection> onClosed;
 
   public WebSocketRoute(Auth auth, LiveConnections live, SessionService sessions, AdminLog adminLog) {
     this.auth = auth;
     this.live = live;
     this.sessions = sessions;
     this.adminLog = adminLog;
+    this.onClosed = closed -> {
+      live.closed(closed);
+      adminLog.closed(closed);
+    };
   }
 
   public void mount(HttpApi api) {
@@ -86,12 +92,9 @@ public final class WebSocketRoute {
                 // The upgraded socket keeps the request's channel: vertx-web wraps the socket, not the connection.
                 io.netty.channel.ChannelPipeline pipeline =
                     ((HttpServerConnection) ctx.request().connection()).channelHandlerContext().pipeline();
-                FrameGuard.install(pipeline, MAX_MESSAGE_BYTES, caller.session().id());
+                Connection c = new Connection(ws, FrameGuard.install(pipeline, MAX_MESSAGE_BYTES, caller.session().id()),
+                    caller.session(), onClosed, "own".equals(ctx.request().getParam("feed")));
                 UpgradeTrim.release(pipeline);
-                Connection c = new Connection(ws, caller.session(), closed -> {
-                  live.closed(closed);
-                  adminLog.closed(closed);
-                }, "own".equals(ctx.request().getParam("feed")));
                 open(ws, c);
                 if (logFeed) {
                   adminLog.opened(c, resumeAfter);
@@ -137,7 +140,7 @@ public final class WebSocketRoute {
 
   private void open(ServerWebSocket ws, Connection c) {
     ws.exceptionHandler(e -> LOG.debug("WebSocket of session {} failed: {}", c.session().id(), e.toString()));
-    ws.pongHandler(pong -> c.heard());
+    ws.closeHandler(v -> c.peerClosed());
     ws.binaryMessageHandler(b -> c.close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not accepted"));
     ws.textMessageHandler(text -> onText(c, text));
     live.opened(c);
