@@ -54,6 +54,7 @@ public class VerifyPathBench {
       index.put(s);
       sample = s;
     }
+    clients.prepare(sample.userAgent());
   }
 
   private String anyToken() {
@@ -72,6 +73,6 @@ public class VerifyPathBench {
 
   @Benchmark
   public byte[] writeSessionDataJson() {
-    return Json.encode(SessionData.of(sample, SessionState.NEVER_CONNECTED, clients.of(sample.userAgent()))).getBytes();
+    return Json.encode(SessionData.of(sample, SessionState.NEVER_CONNECTED, clients.named(sample.userAgent()))).getBytes();
   }
 }

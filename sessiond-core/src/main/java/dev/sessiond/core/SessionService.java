@@ -75,10 +75,21 @@ public final class SessionService {
 
   /** The live session a token belongs to, slid forward in time; empty for anything else. */
   public CompletionStage<Optional<Session>> verify(String token) {
-    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-      return NONE;
-    }
-    String hash = Tokens.hash(token);
+    String hash = hashOf(token);
+    return hash == null ? NONE : verifyHash(hash);
+  }
+
+  /**
+   * The hash under which a token would be stored ({@link Tokens#hash}), or null for text that
+   * cannot be a token (empty, or longer than any of ours: not worth hashing). For callers that
+   * compare the hash with another secret's before {@link #verifyHash}, so that a request is hashed once.
+   */
+  public static String hashOf(String token) {
+    return token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH ? null : Tokens.hash(token);
+  }
+
+  /** As {@link #verify}, given the token's {@link #hashOf hash}. */
+  public CompletionStage<Optional<Session>> verifyHash(String hash) {
     return store.findByTokenHash(hash).thenApply(found -> {
       if (found.isEmpty() || !Tokens.constantTimeEquals(found.get().tokenHash(), hash)) {
         return Optional.<Session>empty();

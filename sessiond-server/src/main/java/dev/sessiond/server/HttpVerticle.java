@@ -4,9 +4,10 @@ import dev.sessiond.server.http.HttpApi;
 import dev.sessiond.server.http.RequestGuard;
 import dev.sessiond.server.http.VersionCheck;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
+import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +21,12 @@ final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   private final HttpServerOptions options;
-  private final Router router;
+  private final Handler<HttpServerRequest> requests;
   private volatile int port;
 
-  HttpVerticle(HttpServerOptions options, Router router) {
+  HttpVerticle(HttpServerOptions options, Handler<HttpServerRequest> requests) {
     this.options = options;
-    this.router = router;
+    this.requests = requests;
   }
 
   int port() {
@@ -38,7 +39,7 @@ final class HttpVerticle extends VerticleBase {
         .invalidRequestHandler(HttpApi::invalidRequest)
         .connectionHandler(VersionCheck::install)
         .exceptionHandler(e -> LOG.debug("connection failed: {}", e.toString()))
-        .requestHandler(new RequestGuard(router))
+        .requestHandler(new RequestGuard(requests))
         .listen()
         .onSuccess(server -> port = server.actualPort());
   }

@@ -239,13 +239,14 @@ public final class Main {
         .setMaxWebSocketMessageSize(2 * WebSocketRoute.MAX_MESSAGE_BYTES)
         .setMaxWebSocketFrameSize(2 * WebSocketRoute.MAX_MESSAGE_BYTES)
         .setWebSocketClosingTimeout(3);
-    HttpVerticle first = new HttpVerticle(options, api.router());
+    io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> requests = api.requestHandler();
+    HttpVerticle first = new HttpVerticle(options, requests);
     vertx.deployVerticle(first).await(30, TimeUnit.SECONDS);
     int port = first.port();
     int more = Runtime.getRuntime().availableProcessors() - 1;
     if (more > 0) {
       // Same options as the first (even port 0): Vert.x then shares the first server's socket.
-      vertx.deployVerticle(() -> new HttpVerticle(options, api.router()), new DeploymentOptions().setInstances(more))
+      vertx.deployVerticle(() -> new HttpVerticle(options, requests), new DeploymentOptions().setInstances(more))
           .await(30, TimeUnit.SECONDS);
     }
 

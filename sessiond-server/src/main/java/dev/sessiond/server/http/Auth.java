@@ -21,6 +21,8 @@ public final class Auth {
 
   public static final String COOKIE = "sessiond_session";
 
+  private static final CompletionStage<Caller> API_TOKEN = CompletableFuture.completedFuture(Caller.API_TOKEN);
+
   private final SessionService sessions;
   private final String apiTokenHash;
 
@@ -50,11 +52,16 @@ public final class Auth {
     if (viaCookie && isUnsafe(request.method()) && isCrossOrigin(request)) {
       throw new SessiondException.Forbidden("cross-origin request refused");
     }
-    if (apiTokenHash != null && Tokens.constantTimeEquals(Tokens.hash(token), apiTokenHash)) {
-      return CompletableFuture.completedFuture(Caller.API_TOKEN);
+    // Hashed once, for both the API token and the sessions (an API token may be longer than a session's).
+    String hash = SessionService.hashOf(token);
+    if (apiTokenHash != null && Tokens.constantTimeEquals(hash != null ? hash : Tokens.hash(token), apiTokenHash)) {
+      return API_TOKEN;
+    }
+    if (hash == null) {
+      throw new SessiondException.Unauthorized("invalid or expired token");
     }
     boolean cookie = viaCookie;
-    return sessions.verify(token).thenApply(found -> new Caller(
+    return sessions.verifyHash(hash).thenApply(found -> new Caller(
         found.orElseThrow(() -> new SessiondException.Unauthorized("invalid or expired token")), cookie));
   }
 

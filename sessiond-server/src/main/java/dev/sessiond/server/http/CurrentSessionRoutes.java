@@ -1,6 +1,5 @@
 package dev.sessiond.server.http;
 
-import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import dev.sessiond.core.LoginService;
@@ -36,10 +35,10 @@ public final class CurrentSessionRoutes {
   public void mount(HttpApi api, Endpoints e) {
     api.route(POST, "/api/login", e.open(200, this::login));
     api.route(POST, "/api/logout", e.session(204, this::logout));
-    api.route(GET, "/api/whoami", e.session(200, (ctx, caller) -> {
+    api.routeGet("/api/whoami", e.sessionRequest(200, (request, caller) -> {
       requireSession(caller);
-      Auth.refuseCrossOriginCookie(caller, ctx.request());
-      return views.ready(List.of(caller.session())).thenApply(ready -> views.of(caller.session()));
+      Auth.refuseCrossOriginCookie(caller, request);
+      return views.ready(caller.session()).thenApply(ready -> views.of(caller.session()));
     }));
   }
 

@@ -2,7 +2,10 @@ package dev.sessiond.server.http;
 
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,6 +24,15 @@ public final class Endpoints {
     CompletionStage<?> apply(RoutingContext ctx, Caller caller);
   }
 
+  /** A call on behalf of an authenticated caller that needs only the request: a {@link HttpApi#routeGet direct route}. */
+  @FunctionalInterface
+  public interface RequestCall {
+    CompletionStage<?> apply(HttpServerRequest request, Caller caller);
+  }
+
+  private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+
   private final Auth auth;
 
   public Endpoints(Auth auth) {
@@ -33,6 +45,11 @@ public final class Endpoints {
 
   public Handler<RoutingContext> session(int status, Call call) {
     return ctx -> reply(ctx, status, attempt(() -> auth.caller(ctx.request())).thenCompose(c -> call.apply(ctx, c)));
+  }
+
+  /** As {@link #session}, for a {@link HttpApi#routeGet direct route}. */
+  public Handler<HttpServerRequest> sessionRequest(int status, RequestCall call) {
+    return request -> reply(request, status, attempt(() -> auth.caller(request)).thenCompose(c -> call.apply(request, c)));
   }
 
   public Handler<RoutingContext> admin(int status, Call call) {
@@ -53,6 +70,11 @@ public final class Endpoints {
 
   /** Runs {@code then} on the request's event loop once {@code stage} completes. */
   public static <T> void onLoop(RoutingContext ctx, CompletionStage<T> stage, java.util.function.BiConsumer<T, Throwable> then) {
+    onLoop(ctx.vertx().getOrCreateContext(), stage, then);
+  }
+
+  /** As {@link #onLoop(RoutingContext, CompletionStage, java.util.function.BiConsumer)}, on the given context. */
+  private static <T> void onLoop(Context context, CompletionStage<T> stage, java.util.function.BiConsumer<T, Throwable> then) {
     CompletableFuture<T> future = stage.toCompletableFuture();
     if (future.isDone() && Context.isOnEventLoopThread()) {
       T value = null;
@@ -65,19 +87,28 @@ public final class Endpoints {
       then.accept(value, error);
       return;
     }
-    Context context = ctx.vertx().getOrCreateContext();
     future.whenComplete((value, error) -> context.runOnContext(v -> then.accept(value, error)));
   }
 
   private static void reply(RoutingContext ctx, int status, CompletionStage<?> stage) {
-    onLoop(ctx, stage, (value, error) -> {
+    reply(ctx.vertx().getOrCreateContext(), ctx.request(), status, stage);
+  }
+
+  /** Called on the request's event loop (a request handler). */
+  private static void reply(HttpServerRequest request, int status, CompletionStage<?> stage) {
+    reply(Vertx.currentContext(), request, status, stage);
+  }
+
+  private static void reply(Context context, HttpServerRequest request, int status, CompletionStage<?> stage) {
+    onLoop(context, stage, (value, error) -> {
+      HttpServerResponse response = request.response();
       if (error != null) {
-        Errors.send(ctx, error);
-      } else if (!ctx.response().ended()) {
+        Errors.send(request, error);
+      } else if (!response.ended()) {
         if (status == 204 || value == null) {
-          ctx.response().setStatusCode(status).end();
+          response.setStatusCode(status).end();
         } else {
-          ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.encode(value));
+          response.setStatusCode(status).putHeader(CONTENT_TYPE, JSON).end(Json.encode(value));
         }
       }
     });

@@ -2,6 +2,7 @@ package dev.sessiond.server.http;
 
 import dev.sessiond.core.SessiondException;
 import dev.sessiond.server.wire.Responses.ErrorMessage;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.CompletionException;
@@ -48,21 +49,26 @@ public final class Errors {
   }
 
   public static void send(RoutingContext ctx, Throwable failure) {
+    send(ctx.request(), failure);
+  }
+
+  /** As {@link #send(RoutingContext, Throwable)}, for a request answered without the router. */
+  public static void send(HttpServerRequest request, Throwable failure) {
     Throwable t = unwrap(failure);
-    if (t instanceof SessiondException.RateLimited limited && !ctx.response().headWritten()) {
-      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, limited.retryAfter().toSeconds())));
+    if (t instanceof SessiondException.RateLimited limited && !request.response().headWritten()) {
+      request.response().putHeader("Retry-After", Long.toString(Math.max(1, limited.retryAfter().toSeconds())));
     }
     int status = statusOf(t);
     if (status == 500) {
       String id = dev.sessiond.core.Tokens.newId();
-      LOG.error("internal error {} on {} {}", id, ctx.request().method(), safePath(ctx), t);
-      write(ctx, 500, "internal error, logged as " + id);
+      LOG.error("internal error {} on {} {}", id, request.method(), safePath(request), t);
+      write(request.response(), 500, "internal error, logged as " + id);
       return;
     }
     if (status == 503) {
-      LOG.warn("store unavailable on {} {}: {}", ctx.request().method(), safePath(ctx), t.getMessage());
+      LOG.warn("store unavailable on {} {}: {}", request.method(), safePath(request), t.getMessage());
     }
-    write(ctx, status, t.getMessage());
+    write(request.response(), status, t.getMessage());
   }
 
   public static int statusOf(Throwable t) {
@@ -84,7 +90,10 @@ public final class Errors {
   }
 
   static void write(RoutingContext ctx, int status, String message) {
-    HttpServerResponse response = ctx.response();
+    write(ctx.response(), status, message);
+  }
+
+  private static void write(HttpServerResponse response, int status, String message) {
     if (response.ended() || response.closed()) {
       return;
     }
@@ -99,7 +108,11 @@ public final class Errors {
 
   /** The path for messages and logs, without the query (which may carry a token). */
   private static String safePath(RoutingContext ctx) {
-    String path = ctx.request().path();
+    return safePath(ctx.request());
+  }
+
+  private static String safePath(HttpServerRequest request) {
+    String path = request.path();
     if (path == null) {
       return "?";
     }

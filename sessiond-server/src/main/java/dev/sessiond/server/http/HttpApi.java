@@ -7,6 +7,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -24,6 +25,8 @@ public final class HttpApi {
 
   private final Router router;
   private final MeterRegistry registry;
+  private final java.util.Map<String, Direct> direct = new java.util.HashMap<>();
+  private final java.util.List<String> filtered = new java.util.ArrayList<>();
 
   public HttpApi(Vertx vertx, MeterRegistry registry) {
     this.registry = registry;
@@ -62,6 +65,40 @@ public final class HttpApi {
     });
   }
 
+  /**
+   * A GET route that needs only the request (the verify route, on every request of every app).
+   * Besides the router, the {@link #requestHandler} answers it straight from the server's request
+   * handler, without a routing context, route matching or end-handler lists, unless a {@link #filter}
+   * covers its path (CORS): then it is routed like any other. Timed the same way either way.
+   */
+  public void routeGet(String path, Handler<HttpServerRequest> handler) {
+    route(HttpMethod.GET, path, ctx -> handler.handle(ctx.request()));
+    direct.put(path, new Direct(new RouteTimers(HttpMethod.GET.name(), path), handler));
+  }
+
+  private record Direct(RouteTimers timers, Handler<HttpServerRequest> handler) {}
+
+  /** What the HTTP server hands every request to: the {@link #routeGet direct routes} by exact path, else the router. */
+  public Handler<HttpServerRequest> requestHandler() {
+    java.util.Map<String, Direct> unfiltered = new java.util.HashMap<>(direct);
+    unfiltered.keySet().removeIf(path -> filtered.stream()
+        .anyMatch(f -> f.equals(path) || f.endsWith("*") && path.startsWith(f.substring(0, f.length() - 1))));
+    if (unfiltered.isEmpty()) {
+      return router;
+    }
+    return request -> {
+      Direct d = request.method() == HttpMethod.GET ? unfiltered.get(request.path()) : null;
+      if (d == null) {
+        router.handle(request);
+        return;
+      }
+      long start = System.nanoTime();
+      HttpServerResponse response = request.response();
+      response.endHandler(ended -> d.timers.of(response.getStatusCode()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+      d.handler.handle(request);
+    };
+  }
+
   /** A route answering every method (forward auth: proxies call it with the method of the request they guard). */
   public void routeAnyMethod(String path, Handler<RoutingContext> handler) {
     RouteTimers timers = new RouteTimers("ANY", path);
@@ -94,6 +131,7 @@ public final class HttpApi {
 
   /** Runs {@code handler} before the routes of {@code path}; mount it before them. */
   public void filter(String path, Handler<RoutingContext> handler) {
+    filtered.add(path);
     router.route(path).handler(handler);
   }
 

@@ -63,7 +63,9 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
       return "the path has a malformed percent-escape";
     }
     try {
-      request.params();
+      if (request.query() != null) {
+        request.params();
+      }
     } catch (RuntimeException e) {
       return "the query string has a malformed percent-escape";
     }

@@ -28,7 +28,12 @@ public final class SessionViews {
     return clients.prepare(sessions.stream().map(Session::userAgent).toList());
   }
 
+  /** As {@link #ready(Collection)} for one session. */
+  public CompletionStage<Void> ready(Session session) {
+    return clients.prepare(session.userAgent());
+  }
+
   public SessionData of(Session session) {
-    return SessionData.of(session, states.of(session.id()), clients.of(session.userAgent()));
+    return SessionData.of(session, states.of(session.id()), clients.named(session.userAgent()));
   }
 }

@@ -1,0 +1,77 @@
+package dev.sessiond.server.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Instants as JSON strings, character for character what {@link DateTimeFormatter#ISO_INSTANT}
+ * writes ({@code 2026-11-25T01:10:00.123Z}; the fraction in groups of three digits, none when
+ * zero), without the formatter's intermediate objects: every verify answer carries three. Years
+ * outside 0000 to 9999 go through the formatter itself.
+ */
+final class IsoInstants extends StdSerializer<Instant> {
+
+  private static final long MIN_SECOND = LocalDate.of(0, 1, 1).toEpochDay() * 86_400;
+  private static final long MAX_SECOND = LocalDate.of(10_000, 1, 1).toEpochDay() * 86_400 - 1;
+
+  IsoInstants() {
+    super(Instant.class);
+  }
+
+  @Override
+  public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+    gen.writeString(format(value));
+  }
+
+  static String format(Instant t) {
+    long seconds = t.getEpochSecond();
+    int nano = t.getNano();
+    if (seconds < MIN_SECOND || seconds > MAX_SECOND) {
+      return DateTimeFormatter.ISO_INSTANT.format(t);
+    }
+    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
+    int secondOfDay = Math.floorMod(seconds, 86_400);
+    int digits = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
+    char[] c = new char[20 + (digits == 0 ? 0 : digits + 1)];
+    put(c, 0, date.getYear(), 4);
+    c[4] = '-';
+    put(c, 5, date.getMonthValue(), 2);
+    c[7] = '-';
+    put(c, 8, date.getDayOfMonth(), 2);
+    c[10] = 'T';
+    put(c, 11, secondOfDay / 3600, 2);
+    c[13] = ':';
+    put(c, 14, secondOfDay / 60 % 60, 2);
+    c[16] = ':';
+    put(c, 17, secondOfDay % 60, 2);
+    int at = 19;
+    if (digits > 0) {
+      c[at++] = '.';
+      put(c, at, nano / pow10(9 - digits), digits);
+      at += digits;
+    }
+    c[at] = 'Z';
+    return new String(c);
+  }
+
+  private static int pow10(int n) {
+    int p = 1;
+    for (int i = 0; i < n; i++) {
+      p *= 10;
+    }
+    return p;
+  }
+
+  /** {@code value} as exactly {@code width} decimal digits, zero-padded, at {@code at}. */
+  private static void put(char[] c, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      c[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  }
+}
