@@ -28,14 +28,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * each change. Schema:
  *
  * <pre>
- * CREATE TABLE sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, token_hash TEXT NOT NULL,
+ * CREATE TABLE sessions (user_id TEXT NOT NULL, id TEXT NOT NULL, token_hash TEXT NOT NULL,
  *   profile TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL,
- *   expires_at INTEGER NOT NULL, deadline INTEGER NOT NULL, ip TEXT NOT NULL, user_agent TEXT NOT NULL);
- * CREATE INDEX sessions_user ON sessions (user_id);      -- times are epoch milliseconds
+ *   expires_at INTEGER NOT NULL, deadline INTEGER NOT NULL, ip TEXT NOT NULL, user_agent TEXT NOT NULL,
+ *   PRIMARY KEY (user_id, id)) WITHOUT ROWID;             -- times are epoch milliseconds
  * </pre>
  *
- * <p>No index on token_hash: lookups by token never reach SQL (memory answers them), and every
- * index costs each write and each revocation.
+ * <p>One B-tree and no index: rows are clustered by user, so a user's sessions are a few
+ * neighbouring pages (revoking a user touches those, not three trees), and the start-up scan
+ * comes in user order. Nothing is looked up by ID or token in SQL: memory answers those, and
+ * memory knows each session's user, so a change to one session addresses its row by
+ * (user_id, id). A data directory written before this layout ({@code id TEXT PRIMARY KEY} and
+ * an index on user_id) is copied into it once, at open ({@link #migrate}).
  *
  * <p>Durability: creations, deletions and profile changes are committed (WAL,
  * synchronous=FULL) before their stage completes, and reach memory only then, in commit
@@ -47,18 +51,20 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EmbeddedSessionStore extends IndexedSessionStore {
 
   static final String SCHEMA = """
-      CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL,
+      CREATE TABLE IF NOT EXISTS sessions (user_id TEXT NOT NULL, id TEXT NOT NULL,
         token_hash TEXT NOT NULL, profile TEXT NOT NULL, created_at INTEGER NOT NULL,
         last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, deadline INTEGER NOT NULL,
-        ip TEXT NOT NULL, user_agent TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+        ip TEXT NOT NULL, user_agent TEXT NOT NULL, PRIMARY KEY (user_id, id)) WITHOUT ROWID;
       """;
-  private static final String INSERT = "INSERT INTO sessions (id, user_id, token_hash, profile, created_at,"
-      + " last_seen_at, expires_at, deadline, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String COLUMNS = "user_id, id, token_hash, profile, created_at, last_seen_at, expires_at,"
+      + " deadline, ip, user_agent";
+  private static final String INSERT = "INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final SqliteThread sql;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private final LogWaiters waiters = new LogWaiters();
+  /** Sessions whose creation is written but not yet committed (hence not in memory): ID to user. SQLite thread only. */
+  private final java.util.Map<String, String> uncommitted = new java.util.HashMap<>();
   private final EmbeddedEventLog log;
 
   EmbeddedSessionStore(SqliteThread sql, Clock clock, int expectedSessions) {
@@ -67,38 +73,78 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
     this.log = new EmbeddedEventLog(sql, waiters);
   }
 
-  /** Logs and drops the rows expired at {@code now}, loads the rest into memory; runs once, on the SQLite thread, at open. */
-  int load(Connection c, long now) throws SQLException {
-    // Sessions that expired while no process held the store: logged now, by the system.
-    try (PreparedStatement q = c.prepareStatement("SELECT id, user_id FROM sessions WHERE expires_at <= ?")) {
-      q.setLong(1, now);
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          EventTable.insert(c, Event.of(Event.Type.SESSION_EXPIRED, Instant.ofEpochMilli(now), rs.getString(1),
-              rs.getString(2), null, null, Actor.SYSTEM));
-        }
+  /**
+   * Copies a sessions table of the layout before {@link #SCHEMA} ({@code id TEXT PRIMARY KEY},
+   * rowid, an index on user_id) into the current one, in one transaction; a no-op on a current or
+   * new database. Runs before {@link #SCHEMA} is applied.
+   */
+  static void migrate(Connection c) throws SQLException {
+    String ddl = null;
+    try (var st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'sessions'")) {
+      if (rs.next()) {
+        ddl = rs.getString(1);
       }
     }
-    try (PreparedStatement del = c.prepareStatement("DELETE FROM sessions WHERE expires_at <= ?")) {
-      del.setLong(1, now);
-      del.executeUpdate();
+    if (ddl == null || ddl.toUpperCase(java.util.Locale.ROOT).contains("WITHOUT ROWID")) {
+      return;
     }
-    c.commit();
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try (var st = c.createStatement()) {
+      st.execute("ALTER TABLE sessions RENAME TO sessions_before_v2");
+      st.execute("DROP INDEX IF EXISTS sessions_user");
+      st.execute(SCHEMA);
+      st.execute("INSERT INTO sessions (" + COLUMNS + ") SELECT " + COLUMNS + " FROM sessions_before_v2 ORDER BY user_id, id");
+      st.execute("DROP TABLE sessions_before_v2");
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(auto);
+    }
+  }
+
+  /**
+   * Loads the sessions live at {@code now} into memory in one scan (in key order: grouped by
+   * user), then logs and drops the rows that expired while no process held the store. Runs
+   * once, on the SQLite thread, at open.
+   */
+  int load(Connection c, long now) throws SQLException {
     SessionIndex.Loader loader = index.loader();
-    try (PreparedStatement q = c.prepareStatement("SELECT id, user_id, token_hash, profile, created_at,"
-        + " last_seen_at, expires_at, deadline, ip, user_agent FROM sessions WHERE expires_at > ?")) {
-      q.setLong(1, now);
+    List<String[]> expired = new java.util.ArrayList<>();
+    try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM sessions")) {
       q.setFetchSize(10_000);
       try (ResultSet rs = q.executeQuery()) {
         ProfileCache profiles = new ProfileCache();
         // Many sessions share an IP or a user agent: keep one copy of each (bounded) instead of one per row.
         java.util.Map<String, String> shared = new java.util.HashMap<>();
         while (rs.next()) {
-          loader.add(rs.getString(1), rs.getString(2), rs.getString(3), profiles.read(rs.getString(4)),
-              rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
+          long expiresAt = rs.getLong(7);
+          if (expiresAt <= now) {
+            expired.add(new String[] {rs.getString(1), rs.getString(2)});
+            continue;
+          }
+          loader.add(rs.getString(2), rs.getString(1), rs.getString(3), profiles.read(rs.getString(4)),
+              rs.getLong(5), rs.getLong(6), expiresAt, rs.getLong(8),
               share(shared, rs.getString(9)), share(shared, rs.getString(10)));
         }
       }
+    }
+    if (!expired.isEmpty()) {
+      // Sessions that expired while no process held the store: logged now, by the system.
+      try (PreparedStatement del = c.prepareStatement("DELETE FROM sessions WHERE user_id = ? AND id = ?")) {
+        for (String[] row : expired) {
+          del.setString(1, row[0]);
+          del.setString(2, row[1]);
+          del.addBatch();
+          EventTable.insert(c, Event.of(Event.Type.SESSION_EXPIRED, Instant.ofEpochMilli(now), row[1], row[0], null, null,
+              Actor.SYSTEM));
+        }
+        del.executeBatch();
+      }
+      c.commit();
     }
     return loader.finish();
   }
@@ -117,9 +163,10 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
   @Override
   public CompletionStage<Void> create(Session s, Actor actor) {
     return sql.write("create a session", c -> {
+      uncommitted.put(s.id(), s.userId());
       try (PreparedStatement st = c.prepareStatement(INSERT)) {
-        st.setString(1, s.id());
-        st.setString(2, s.userId());
+        st.setString(1, s.userId());
+        st.setString(2, s.id());
         st.setString(3, s.tokenHash());
         st.setString(4, ProfileJson.write(s.profile()));
         st.setLong(5, s.createdAt().toEpochMilli());
@@ -129,10 +176,14 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
         st.setString(9, s.ip());
         st.setString(10, s.userAgent());
         st.executeUpdate();
+        EventTable.insert(c, Event.of(Event.Type.SESSION_CREATED, clock.instant(), s.id(), s.userId(), null, null, actor));
+      } catch (SQLException | RuntimeException e) {
+        uncommitted.remove(s.id());
+        throw e;
       }
-      EventTable.insert(c, Event.of(Event.Type.SESSION_CREATED, clock.instant(), s.id(), s.userId(), null, null, actor));
       return null;
     }, ignored -> {
+      uncommitted.remove(s.id());
       index.put(s);
       waiters.wake();
     });
@@ -151,17 +202,16 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
   @Override
   public CompletionStage<Integer> delete(String id, Actor actor, String reason) {
     return sql.write("delete a session", c -> {
-      String userId = null;
-      try (PreparedStatement st = c.prepareStatement("SELECT user_id FROM sessions WHERE id = ?")) {
-        st.setString(1, id);
-        try (ResultSet rs = st.executeQuery()) {
-          if (rs.next()) {
-            userId = rs.getString(1);
-          }
-        }
-      }
-      if (userId == null || update(c, "DELETE FROM sessions WHERE id = ?", id) == 0) {
+      String userId = userOf(id);
+      if (userId == null) {
         return 0;
+      }
+      try (PreparedStatement st = c.prepareStatement("DELETE FROM sessions WHERE user_id = ? AND id = ?")) {
+        st.setString(1, userId);
+        st.setString(2, id);
+        if (st.executeUpdate() == 0) {
+          return 0;
+        }
       }
       EventTable.insert(c, Event.of(Event.Type.SESSION_REVOKED, clock.instant(), id, userId, null, reason, actor));
       return 1;
@@ -236,9 +286,10 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
       return completedFuture(List.of());
     }
     return sql.write("delete expired sessions", c -> {
-      try (PreparedStatement st = c.prepareStatement("DELETE FROM sessions WHERE id = ?")) {
+      try (PreparedStatement st = c.prepareStatement("DELETE FROM sessions WHERE user_id = ? AND id = ?")) {
         for (Session s : expired) {
-          st.setString(1, s.id());
+          st.setString(1, s.userId());
+          st.setString(2, s.id());
           st.addBatch();
         }
         st.executeBatch();
@@ -267,7 +318,8 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
     }
     return sql.write("record session use", c -> {
       int n = 0;
-      try (PreparedStatement st = c.prepareStatement("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?")) {
+      try (PreparedStatement st = c.prepareStatement(
+          "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE user_id = ? AND id = ?")) {
         for (var it = dirty.iterator(); it.hasNext(); ) {
           String id = it.next();
           it.remove();
@@ -275,7 +327,8 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
           if (s != null) {
             st.setLong(1, s.lastSeenAt().toEpochMilli());
             st.setLong(2, s.expiresAt().toEpochMilli());
-            st.setString(3, id);
+            st.setString(3, s.userId());
+            st.setString(4, id);
             st.addBatch();
             n++;
           }
@@ -284,6 +337,12 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
       }
       return n;
     }, ignored -> {});
+  }
+
+  /** The user of session {@code id} as committed or about to be (on the SQLite thread), or null. */
+  private String userOf(String id) {
+    Session s = index.byId(id, Instant.MIN);
+    return s != null ? s.userId() : uncommitted.get(id);
   }
 
   private static int update(Connection c, String statement, String arg) throws SQLException {

@@ -25,10 +25,12 @@ public final class EmbeddedStore implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
   private static final long FLUSH_TOUCHES_MS = 1000;
+  private static final long CHECKPOINT_MS = 1000;
 
   private final FileChannel lockChannel;
   private final Connection connection;
   private final SqliteThread sql;
+  private Checkpointer checkpointer;
   private final EmbeddedSessionStore sessions;
   private final EmbeddedMemberStore members;
   private final EmbeddedWebhookCursorStore webhookCursors;
@@ -57,11 +59,15 @@ public final class EmbeddedStore implements AutoCloseable {
       if (lock == null) {
         throw new DataDirLockedException(dataDir, lockFile);
       }
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sessiond.db").toAbsolutePath());
+      String url = "jdbc:sqlite:" + dataDir.resolve("sessiond.db").toAbsolutePath();
+      Connection c = DriverManager.getConnection(url);
       try (Statement st = c.createStatement()) {
         st.execute("PRAGMA journal_mode=WAL");
         st.execute("PRAGMA synchronous=FULL");
         st.execute("PRAGMA busy_timeout=5000");
+        st.execute("PRAGMA wal_autocheckpoint=0");   // see Checkpointer
+        st.execute("PRAGMA cache_size=-65536");        // 64 MiB of pages: the start-up scan and a user's neighbouring rows
+        EmbeddedSessionStore.migrate(c);
         for (String ddl : (EmbeddedSessionStore.SCHEMA + EventTable.SCHEMA + EmbeddedMemberStore.SCHEMA
             + EmbeddedWebhookCursorStore.SCHEMA).split(";")) {
           if (!ddl.isBlank()) {
@@ -81,6 +87,7 @@ public final class EmbeddedStore implements AutoCloseable {
       int loaded = store.sql.read("load sessions", connection -> store.sessions.load(connection, now)).join();
       LOG.info("loaded {} sessions from {} in {} ms", loaded, dataDir, (System.nanoTime() - start) / 1_000_000);
       store.sql.every(FLUSH_TOUCHES_MS, store.sessions::flushTouches);
+      store.checkpointer = new Checkpointer(url, CHECKPOINT_MS);
       return store;
     } catch (IOException e) {
       closeQuietly(channel);
@@ -114,6 +121,9 @@ public final class EmbeddedStore implements AutoCloseable {
       LOG.warn("could not flush session use at close: {}", e.toString());
     }
     sql.close();
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
     try {
       connection.close();
     } catch (SQLException e) {

@@ -1,0 +1,61 @@
+package dev.sessiond.store.embedded;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies the WAL back into the database file on its own thread and connection, so that no
+ * commit pays for it: SQLite's automatic checkpoint runs inside whichever commit crosses 1,000
+ * WAL pages, and copying those pages to random places of a large file (plus its fsync) costs
+ * that one request many times its own write. The writer's connection has
+ * {@code wal_autocheckpoint=0}; a PASSIVE checkpoint here never blocks it, and the writer
+ * starts the WAL over once a checkpoint has caught up, so the WAL stays bounded.
+ */
+final class Checkpointer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
+  private final Connection connection;
+  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "sessiond-checkpoint");
+    t.setDaemon(true);
+    return t;
+  });
+
+  Checkpointer(String url, long everyMillis) throws SQLException {
+    this.connection = DriverManager.getConnection(url);
+    try (Statement st = connection.createStatement()) {
+      st.execute("PRAGMA busy_timeout=5000");
+    }
+    thread.scheduleWithFixedDelay(this::checkpoint, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void checkpoint() {
+    try (Statement st = connection.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("WAL checkpoint failed (retried in a moment): {}", e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdown();
+    try {
+      thread.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.warn("closing the checkpoint connection failed: {}", e.toString());
+    }
+  }
+}
