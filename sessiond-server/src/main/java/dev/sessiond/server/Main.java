@@ -181,7 +181,7 @@ public final class Main {
     }
     Webhooks webhooks = config.webhooks().urls().isEmpty() ? null
         : new Webhooks(config.webhooks().urls().stream().map(WebhookTarget::parse).toList(),
-            new WebhookSigner(config.webhooks().secret()), log, webhookCursors, node, clock, registry);
+            new WebhookSigner(config.webhooks().secret()), log, webhookCursors, node, clock, registry, vertx);
     if (webhooks != null) {
       closers.add(0, webhooks);
       webhooks.start().get(30, TimeUnit.SECONDS);

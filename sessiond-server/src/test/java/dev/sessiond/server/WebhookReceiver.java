@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +24,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * A real webhook receiver on 127.0.0.1 (the JDK's HTTP server) that checks each request's
  * signature the way the Standard Webhooks specification tells a receiver to (HMAC-SHA256 with the
- * JDK, compared in constant time, timestamp within 5 minutes), and can be told to fail for a while.
+ * JDK, compared in constant time, timestamp within 5 minutes), and can be told to fail for a while
+ * or to hold the requests of one event. It answers many requests at once, as a real one does.
  */
 public final class WebhookReceiver implements AutoCloseable {
 
@@ -34,12 +36,17 @@ public final class WebhookReceiver implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
-  private final ExecutorService threads = Executors.newFixedThreadPool(2);
+  private final ExecutorService threads = Executors.newCachedThreadPool();
   private final byte[] key;
   private final List<Delivery> accepted = new ArrayList<>();
   private final AtomicInteger attempts = new AtomicInteger();
   private final AtomicInteger badSignatures = new AtomicInteger();
+  private final LinkedHashSet<String> firstAttempts = new LinkedHashSet<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger mostInFlight = new AtomicInteger();
   private volatile long failUntilNanos;
+  private volatile String heldId;
+  private volatile CountDownLatch held = new CountDownLatch(0);
 
   private WebhookReceiver(String secret) throws IOException {
     this.key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
@@ -62,12 +69,46 @@ public final class WebhookReceiver implements AutoCloseable {
     failUntilNanos = System.nanoTime() + d.toNanos();
   }
 
+  /**
+   * Holds every request for event {@code id} (not answering) until {@link #release()}, which
+   * answers them 503; later ones are answered as usual.
+   */
+  public void hold(String id) {
+    held = new CountDownLatch(1);
+    heldId = id;
+  }
+
+  public void release() {
+    heldId = null;
+    held.countDown();
+  }
+
   private void handle(HttpExchange ex) throws IOException {
+    mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    try {
+      answer(ex);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void answer(HttpExchange ex) throws IOException {
     attempts.incrementAndGet();
+    String eventId = ex.getRequestHeaders().getFirst("webhook-id");
+    synchronized (firstAttempts) {
+      firstAttempts.add(eventId);
+    }
     byte[] bodyBytes = ex.getRequestBody().readAllBytes();
     String body = new String(bodyBytes, StandardCharsets.UTF_8);
     int status;
-    if (System.nanoTime() - failUntilNanos < 0) {
+    if (eventId != null && eventId.equals(heldId)) {
+      try {
+        held.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      status = 503;
+    } else if (System.nanoTime() - failUntilNanos < 0) {
       status = 503;
     } else if (!verified(ex, body)) {
       badSignatures.incrementAndGet();
@@ -120,6 +161,43 @@ public final class WebhookReceiver implements AutoCloseable {
     return List.copyOf(new LinkedHashSet<>(accepted().stream().map(Delivery::id).toList()));
   }
 
+  /** The distinct event IDs in the order each first arrived, whatever the answer. */
+  public List<String> firstAttemptIds() {
+    synchronized (firstAttempts) {
+      return List.copyOf(firstAttempts);
+    }
+  }
+
+  /**
+   * Checks sessiond's promise on order: every event of {@code log} arrived, and it arrived before
+   * any event {@code window} or more places after it in the log (sessiond starts first attempts in
+   * log order, at most {@code window} past the oldest unacknowledged event, over several
+   * connections, so neighbours may overtake each other on the way).
+   */
+  public void assertFirstAttemptsInLogOrder(List<String> log, int window) {
+    List<String> arrived = firstAttemptIds();
+    java.util.Map<String, Integer> at = new java.util.HashMap<>();
+    for (int i = 0; i < arrived.size(); i++) {
+      at.put(arrived.get(i), i);
+    }
+    for (int i = 0; i < log.size(); i++) {
+      if (!at.containsKey(log.get(i))) {
+        throw new AssertionError("event " + log.get(i) + " never arrived; arrived: " + arrived);
+      }
+      for (int j = i + window; j < log.size(); j++) {
+        if (at.get(log.get(j)) < at.get(log.get(i))) {
+          throw new AssertionError("event " + log.get(j) + " arrived before event " + log.get(i) + ", " + (j - i)
+              + " places earlier in the log; arrived: " + arrived);
+        }
+      }
+    }
+  }
+
+  /** The most requests this receiver was answering at the same moment. */
+  public int mostInFlight() {
+    return mostInFlight.get();
+  }
+
   public int attempts() {
     return attempts.get();
   }
@@ -142,6 +220,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
   @Override
   public void close() {
+    release();
     server.stop(0);
     threads.shutdownNow();
   }

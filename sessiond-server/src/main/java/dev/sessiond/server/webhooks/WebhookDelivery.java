@@ -8,7 +8,9 @@ import dev.sessiond.core.webhooks.WebhookCursorStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,18 +20,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One webhook URL's delivery on this node. While the node holds the URL's lease, it reads the
- * log after the URL's durable position, POSTs each event in log order, retries the event at the
- * head with {@link Backoff} until the receiver acknowledges it (2xx), and moves the durable
- * position after each run of deliveries and before each pause. A crash thus repeats at most the
- * events of one read; a lost lease stops delivery at the next event. Its state is touched only
- * on the owner's one scheduler thread, and nothing here blocks.
+ * log after the URL's durable position and POSTs the events in log order, up to
+ * {@link Webhooks#WINDOW} at a time: an event's first attempt starts only once every earlier
+ * event's has, and never {@code WINDOW} or more events past the oldest one not yet acknowledged.
+ * The durable position moves only over the acknowledged prefix (every {@link Webhooks#POLL}, when
+ * delivery pauses, and on close), so a crash repeats the events acknowledged since (and those in
+ * flight), never skips one.
+ *
+ * <p>When an attempt fails, the URL pauses: no new first attempts; after {@link Backoff} only the
+ * oldest unacknowledged event is tried again, until it is acknowledged; then the other failed
+ * events are tried again at once and first attempts resume. A receiver that is down is thus asked
+ * once per pause, not {@code WINDOW} times. A lost lease stops delivery; answers to requests of
+ * an earlier run are ignored. State is touched only on the owner's one scheduler thread, and
+ * nothing here blocks.
  */
 final class WebhookDelivery {
 
   /** The position before the first event: a URL added while the log was empty. */
   static final String FROM_OLDEST = "";
+  /** Events read from the log at a time. */
   static final int BATCH = 100;
+  /** How long closing waits for answers, so that a clean stop repeats nothing. */
+  static final Duration DRAIN = Duration.ofSeconds(2);
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
+
+  /** An event between the durable position and the newest read one. */
+  private static final class Slot {
+    final Event event;
+    boolean inFlight;
+    boolean acknowledged;
+
+    Slot(Event event) {
+      this.event = event;
+    }
+  }
 
   private final WebhookTarget target;
   private final String node;
@@ -41,18 +65,26 @@ final class WebhookDelivery {
   private final WebhookMetrics metrics;
   private final RandomGenerator random = RandomGenerator.getDefault();
 
-  private final ArrayDeque<Event> queue = new ArrayDeque<>();
+  /** From the oldest unacknowledged event, in log order. */
+  private final ArrayDeque<Slot> window = new ArrayDeque<>();
+  /** Changes whenever delivery starts or stops: answers to an earlier run's requests are dropped. */
+  private int run;
   private boolean leased;
   private long leasedUntilNanos;
+  /** The last event of the acknowledged prefix; null while this node does not deliver. */
   private String delivered;
   private String persisted;
+  private int inFlight;
   private boolean reading;
   private boolean readAgain;
-  private boolean posting;
   private boolean persisting;
   private boolean closed;
+  /** Failed retries in a row; above 0 the URL is paused and only {@link #probe} is tried. */
   private int failures;
+  private Slot probe;
   private long notBeforeNanos;
+  /** Completes when the last request in flight is answered, once closing. */
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
   WebhookDelivery(WebhookTarget target, String node, EventLog log, WebhookCursorStore cursors, WebhookSender sender,
       ScheduledExecutorService thread, Clock clock, WebhookMetrics metrics) {
@@ -76,7 +108,8 @@ final class WebhookDelivery {
       }
       if (cursor.isEmpty()) {
         if (leased) {
-          lost();
+          stop();
+          LOG.info("webhook {}: another node delivers now", target);
         }
         return CompletableFuture.<Void>completedFuture(null);
       }
@@ -88,10 +121,8 @@ final class WebhookDelivery {
   }
 
   private CompletionStage<Void> taken(WebhookCursor cursor) {
+    stop();
     leased = true;
-    queue.clear();
-    failures = 0;
-    notBeforeNanos = 0;
     if (cursor.position() != null) {
       delivered = persisted = cursor.position();
       LOG.info("webhook {}: this node delivers, after event {}", target, cursor.position().isEmpty() ? "(none)" : cursor.position());
@@ -100,11 +131,14 @@ final class WebhookDelivery {
     }
     // A URL seen for the first time gets what happens from now on: it starts after the newest
     // event (or before the first, in an empty log), recorded before this node delivers anything.
-    delivered = null;
+    int started = run;
     return log.lastId().thenCompose(last -> {
       String start = last.orElse(FROM_OLDEST);
       return cursors.advance(target.url(), node, start).thenApply(ok -> ok ? start : null);
     }).handleAsync((start, failure) -> {
+      if (started != run) {
+        return null;
+      }
       if (failure != null || start == null) {
         LOG.warn("webhook {}: cannot record where delivery starts{}", target, failure == null ? "" : ": " + failure.getMessage());
         leased = false;
@@ -117,23 +151,24 @@ final class WebhookDelivery {
     }, thread);
   }
 
-  private void lost() {
+  /** Forgets this node's run: the window, the pause, the position. */
+  private void stop() {
+    run++;
     leased = false;
-    queue.clear();
+    window.clear();
+    inFlight = 0;
+    failures = 0;
+    probe = null;
+    notBeforeNanos = 0;
     delivered = persisted = null;
-    LOG.info("webhook {}: another node delivers now", target);
   }
 
   /** A new event may exist: read on when idle. */
   void nudge() {
-    if (reading) {
-      readAgain = true;
-    } else {
-      pump();
-    }
+    pump();
   }
 
-  /** Moves on whatever is due: the next post, a read, a pending position. */
+  /** Moves on whatever is due: the next attempts, a read, the durable position. */
   void tick() {
     pump();
     persist();
@@ -143,14 +178,27 @@ final class WebhookDelivery {
     return leased && !closed && delivered != null && System.nanoTime() - leasedUntilNanos < 0;
   }
 
+  /** Starts what may start now: the probe while paused; otherwise attempts within the window, and a read when it has room. */
   private void pump() {
-    if (!delivering() || posting || System.nanoTime() - notBeforeNanos < 0) {
+    if (!delivering()) {
       return;
     }
-    if (queue.isEmpty()) {
+    if (failures > 0) {
+      if (inFlight == 0 && !window.isEmpty() && System.nanoTime() - notBeforeNanos >= 0) {
+        probe = window.peek();
+        send(probe);
+      }
+      return;
+    }
+    Iterator<Slot> slots = window.iterator();
+    for (int i = 0; i < Webhooks.WINDOW && slots.hasNext(); i++) {
+      Slot s = slots.next();
+      if (!s.inFlight && !s.acknowledged) {
+        send(s);
+      }
+    }
+    if (window.size() < Webhooks.WINDOW) {
       read();
-    } else {
-      post(queue.peek());
     }
   }
 
@@ -161,60 +209,76 @@ final class WebhookDelivery {
     }
     reading = true;
     readAgain = false;
-    String after = delivered;
+    int started = run;
+    String after = window.isEmpty() ? delivered : window.peekLast().event.id();
     log.read(EventQuery.after(after.isEmpty() ? null : after, BATCH)).whenCompleteAsync((events, failure) -> {
       reading = false;
       if (failure != null) {
         LOG.warn("webhook {}: cannot read the event log: {}", target, failure.getMessage());
         return;
       }
-      if (!delivering() || !after.equals(delivered) || !queue.isEmpty()) {
-        return;
+      if (started == run) {
+        events.forEach(e -> window.add(new Slot(e)));
       }
-      queue.addAll(events);
-      if (!events.isEmpty() || readAgain) {
+      if (started != run || !events.isEmpty() || readAgain) {
         pump();
-      } else {
-        persist();
       }
     }, thread);
   }
 
-  private void post(Event e) {
-    posting = true;
-    long timestamp = clock.instant().getEpochSecond();
-    sender.post(target, e, timestamp).whenCompleteAsync((status, failure) -> {
-      posting = false;
-      if (closed || queue.peek() != e) {
+  private void send(Slot s) {
+    s.inFlight = true;
+    inFlight++;
+    int started = run;
+    sender.post(target, s.event, clock.instant().getEpochSecond()).whenCompleteAsync((status, failure) -> {
+      if (started != run) {
         return;
       }
+      s.inFlight = false;
+      inFlight--;
       if (failure == null && status / 100 == 2) {
-        metrics.delivered(Duration.between(e.time(), clock.instant()));
-        queue.poll();
-        delivered = e.id();
-        if (failures > 0) {
-          LOG.info("webhook {}: event {} delivered after {} failed attempt(s)", target, e.id(), failures);
-        }
-        failures = 0;
-        if (queue.isEmpty()) {
-          persist();
-        }
-        pump();
-        return;
-      }
-      if (failure == null) {
-        metrics.rejected();
+        acknowledged(s);
       } else {
-        metrics.failed();
+        failed(s, status, failure);
       }
-      failures++;
-      Duration pause = Backoff.after(failures, random);
-      notBeforeNanos = System.nanoTime() + pause.toNanos();
-      LOG.warn("webhook {}: event {} not delivered ({}), attempt {} failed; next in {} ms", target, e.id(),
-          failure == null ? "HTTP " + status : describe(failure), failures, pause.toMillis());
-      persist();
-      thread.schedule(this::pump, pause.toMillis(), TimeUnit.MILLISECONDS);
+      if (closed && inFlight == 0) {
+        drained.complete(null);
+      }
+      pump();
     }, thread);
+  }
+
+  private void acknowledged(Slot s) {
+    metrics.delivered(Duration.between(s.event.time(), clock.instant()));
+    s.acknowledged = true;
+    if (s == probe) {
+      LOG.info("webhook {}: event {} delivered after {} failed attempt(s); resuming", target, s.event.id(), failures);
+      probe = null;
+      failures = 0;
+    }
+    while (!window.isEmpty() && window.peek().acknowledged) {
+      delivered = window.poll().event.id();
+    }
+  }
+
+  private void failed(Slot s, int status, Throwable failure) {
+    if (failure == null) {
+      metrics.rejected();
+    } else {
+      metrics.failed();
+    }
+    // Answers to attempts started before the pause do not lengthen it: only the probe's do.
+    if (failures > 0 && s != probe) {
+      return;
+    }
+    failures++;
+    probe = null;
+    Duration pause = Backoff.after(failures, random);
+    notBeforeNanos = System.nanoTime() + pause.toNanos();
+    LOG.warn("webhook {}: event {} not delivered ({}), attempt {} failed; pausing, next in {} ms", target, s.event.id(),
+        failure == null ? "HTTP " + status : describe(failure), failures, pause.toMillis());
+    persist();
+    thread.schedule(this::pump, pause.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void persist() {
@@ -223,35 +287,45 @@ final class WebhookDelivery {
     }
     persisting = true;
     String position = delivered;
+    int started = run;
     cursors.advance(target.url(), node, position).whenCompleteAsync((ok, failure) -> {
       persisting = false;
+      if (started != run) {
+        return;
+      }
       if (failure != null) {
         LOG.warn("webhook {}: cannot record the position: {}", target, failure.getMessage());
       } else if (ok) {
-        if (leased) {
-          persisted = position;
-        }
-      } else if (leased) {
-        lost();
+        persisted = position;
+      } else {
+        stop();
+        LOG.info("webhook {}: another node delivers now", target);
       }
     }, thread);
   }
 
-  /** Stops delivering, records the position and gives the lease up, so another node takes over at once. */
+  /**
+   * Stops delivering, waits up to {@link #DRAIN} for the answers to the requests in flight, records
+   * the position and gives the lease up, so another node takes over at once.
+   */
   CompletionStage<Void> close() {
     closed = true;
     if (!leased) {
       return CompletableFuture.completedFuture(null);
     }
-    CompletionStage<Boolean> saved = delivered != null && !delivered.equals(persisted)
-        ? cursors.advance(target.url(), node, delivered)
-        : CompletableFuture.completedFuture(true);
-    return saved.handle((ok, failure) -> null).thenCompose(ignored -> cursors.release(target.url(), node));
+    if (inFlight == 0) {
+      drained.complete(null);
+    }
+    return drained.completeOnTimeout(null, DRAIN.toMillis(), TimeUnit.MILLISECONDS).thenComposeAsync(ignored -> {
+      CompletionStage<Boolean> saved = leased && delivered != null && !delivered.equals(persisted)
+          ? cursors.advance(target.url(), node, delivered)
+          : CompletableFuture.completedFuture(true);
+      return saved.handle((ok, failure) -> null).thenCompose(done -> cursors.release(target.url(), node));
+    }, thread);
   }
 
   private static String describe(Throwable failure) {
-    Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 }

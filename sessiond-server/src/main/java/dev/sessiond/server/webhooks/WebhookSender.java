@@ -4,31 +4,38 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sessiond.core.events.Event;
 import dev.sessiond.server.http.Json;
 import dev.sessiond.server.wire.EventData;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 
 /**
  * POSTs one event to one URL as the Standard Webhooks specification says: the event's JSON as the
  * body, {@code webhook-id} (the event's ID, the same on every attempt, for the receiver to drop
  * repeats), {@code webhook-timestamp} (this attempt, in Unix seconds) and
- * {@code webhook-signature}. The JDK's asynchronous HTTP client sends it; the answer's status
- * completes the stage, its body is dropped. Redirects are not followed. Thread-safe.
+ * {@code webhook-signature}. Vert.x's HTTP/1.1 client sends it on an event loop, over at most
+ * {@link Webhooks#WINDOW} kept-alive connections per receiver; the answer's status completes the
+ * stage, its body is dropped. Redirects are not followed; https uses the JVM's trusted
+ * certificates and checks the host name. Thread-safe.
  */
-final class WebhookSender {
+final class WebhookSender implements AutoCloseable {
 
   static final Duration TIMEOUT = Duration.ofSeconds(10);
   private final HttpClient client;
   private final WebhookSigner signer;
 
-  WebhookSender(WebhookSigner signer, Executor executor) {
+  WebhookSender(WebhookSigner signer, Vertx vertx) {
     this.signer = signer;
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-        .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true).setVerifyHost(true)
+            .setName("sessiond-webhooks"),
+        new PoolOptions().setHttp1MaxSize(Webhooks.WINDOW));
   }
 
   CompletionStage<Integer> post(WebhookTarget target, Event event, long timestamp) {
@@ -38,14 +45,21 @@ final class WebhookSender {
     } catch (JsonProcessingException e) {
       return CompletableFuture.failedFuture(e);
     }
-    HttpRequest request = HttpRequest.newBuilder(target.uri()).timeout(TIMEOUT)
-        .header("Content-Type", "application/json")
-        .header("User-Agent", "sessiond-webhooks")
-        .header("webhook-id", event.id())
-        .header("webhook-timestamp", Long.toString(timestamp))
-        .header("webhook-signature", signer.sign(event.id(), timestamp, body))
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
-    return client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+    RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.uri().toString())
+        .setFollowRedirects(false).setTimeout(TIMEOUT.toMillis())
+        .putHeader("Content-Type", "application/json")
+        .putHeader("User-Agent", "sessiond-webhooks")
+        .putHeader("webhook-id", event.id())
+        .putHeader("webhook-timestamp", Long.toString(timestamp))
+        .putHeader("webhook-signature", signer.sign(event.id(), timestamp, body));
+    return client.request(request)
+        .compose(r -> r.send(Buffer.buffer(body)))
+        .compose(response -> response.end().map(done -> response.statusCode()))
+        .toCompletionStage();
+  }
+
+  @Override
+  public void close() {
+    client.close();
   }
 }

@@ -3,12 +3,11 @@ package dev.sessiond.server.webhooks;
 import dev.sessiond.core.events.EventLog;
 import dev.sessiond.core.webhooks.WebhookCursorStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,21 +21,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class Webhooks implements AutoCloseable {
 
+  /**
+   * Requests in flight per URL at most (and so connections to its receiver), started in log order.
+   * At 10 ms an answer, 16 keep up with 1,600 events a second; more would mostly cost the receiver
+   * connections and a crash more repeats.
+   */
+  public static final int WINDOW = 16;
   static final Duration LEASE = Duration.ofSeconds(10);
   static final Duration RENEW = Duration.ofSeconds(3);
   static final Duration POLL = Duration.ofMillis(500);
   private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
 
   private final ScheduledThreadPoolExecutor thread;
-  private final ExecutorService http;
+  private final WebhookSender sender;
   private final List<WebhookDelivery> deliveries;
 
   public Webhooks(List<WebhookTarget> targets, WebhookSigner signer, EventLog log, WebhookCursorStore cursors,
-      String node, Clock clock, MeterRegistry registry) {
+      String node, Clock clock, MeterRegistry registry, Vertx vertx) {
     this.thread = new ScheduledThreadPoolExecutor(1, daemon("sessiond-webhooks"));
     thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.http = Executors.newCachedThreadPool(daemon("sessiond-webhooks-http"));
-    WebhookSender sender = new WebhookSender(signer, http);
+    this.sender = new WebhookSender(signer, vertx);
     WebhookMetrics metrics = new WebhookMetrics(registry);
     this.deliveries = targets.stream()
         .map(t -> new WebhookDelivery(t, node, log, cursors, sender, thread, clock, metrics)).toList();
@@ -73,7 +77,7 @@ public final class Webhooks implements AutoCloseable {
       LOG.warn("webhooks: could not give the leases up in time: {}", e.toString());
     }
     thread.shutdownNow();
-    http.shutdownNow();
+    sender.close();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

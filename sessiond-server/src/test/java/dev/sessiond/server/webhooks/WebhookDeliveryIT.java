@@ -3,13 +3,18 @@ package dev.sessiond.server.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessiond.core.webhooks.InMemoryWebhookCursorStore;
+import dev.sessiond.core.webhooks.WebhookCursor;
 import dev.sessiond.core.webhooks.WebhookCursorStore;
 import dev.sessiond.server.WebhookReceiver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +26,7 @@ class WebhookDeliveryIT {
   private final ListEventLog log = new ListEventLog();
   private final WebhookCursorStore cursors = new InMemoryWebhookCursorStore(Clock.systemUTC());
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Vertx vertx = Vertx.vertx();
   private WebhookReceiver receiver;
 
   @BeforeEach
@@ -29,13 +35,14 @@ class WebhookDeliveryIT {
   }
 
   @AfterEach
-  void stopReceiver() {
+  void stopReceiver() throws Exception {
     receiver.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   private Webhooks webhooks(String node) throws Exception {
     Webhooks w = new Webhooks(List.of(WebhookTarget.parse(receiver.url())), new WebhookSigner(WebhookReceiver.SECRET),
-        log, cursors, node, Clock.systemUTC(), registry);
+        log, cursors, node, Clock.systemUTC(), registry, vertx);
     w.start().get(10, TimeUnit.SECONDS);
     return w;
   }
@@ -56,7 +63,8 @@ class WebhookDeliveryIT {
       }
       receiver.await(r -> r.acceptedIds().size() == 40, Duration.ofSeconds(5));
     }
-    assertThat(receiver.acceptedIds()).isEqualTo(log.ids().subList(1, 41));
+    assertThat(receiver.acceptedIds()).containsExactlyInAnyOrderElementsOf(log.ids().subList(1, 41));
+    receiver.assertFirstAttemptsInLogOrder(log.ids().subList(1, 41), Webhooks.WINDOW);
     assertThat(receiver.badSignatures()).isZero();
     assertThat(receiver.attempts()).isGreaterThan(40);
     assertThat(receiver.accepted().get(0).event().get("type").asText()).isEqualTo("session.created");
@@ -84,7 +92,8 @@ class WebhookDeliveryIT {
       w.nudge();
       receiver.await(r -> r.acceptedIds().size() == 10, Duration.ofSeconds(10));
     }
-    assertThat(receiver.acceptedIds()).isEqualTo(log.ids());
+    assertThat(receiver.acceptedIds()).containsExactlyInAnyOrderElementsOf(log.ids());
+    receiver.assertFirstAttemptsInLogOrder(log.ids(), Webhooks.WINDOW);
     assertThat(receiver.accepted()).hasSize(10);
   }
 
@@ -105,7 +114,58 @@ class WebhookDeliveryIT {
       }
       receiver.await(r -> r.acceptedIds().size() == 40, Duration.ofSeconds(15));
     }
-    assertThat(receiver.acceptedIds()).isEqualTo(log.ids());
+    assertThat(receiver.acceptedIds()).containsExactlyInAnyOrderElementsOf(log.ids());
+    receiver.assertFirstAttemptsInLogOrder(log.ids(), Webhooks.WINDOW);
     assertThat(receiver.accepted()).hasSize(40);
+  }
+
+  @Test
+  void severalEventsAreInFlightAtOnceAndThePositionNeverPassesAnUnacknowledgedOne() throws Exception {
+    List<String> saved = new CopyOnWriteArrayList<>();
+    WebhookCursorStore recording = new WebhookCursorStore() {
+      @Override
+      public CompletionStage<Optional<WebhookCursor>> lease(String url, String node, Duration ttl) {
+        return cursors.lease(url, node, ttl);
+      }
+
+      @Override
+      public CompletionStage<Boolean> advance(String url, String node, String position) {
+        saved.add(position);
+        return cursors.advance(url, node, position);
+      }
+
+      @Override
+      public CompletionStage<Void> release(String url, String node) {
+        return cursors.release(url, node);
+      }
+    };
+    receiver.hold("1");
+    Webhooks a = new Webhooks(List.of(WebhookTarget.parse(receiver.url())), new WebhookSigner(WebhookReceiver.SECRET),
+        log, recording, "node-a", Clock.systemUTC(), registry, vertx);
+    a.start().get(10, TimeUnit.SECONDS);
+    int events = Webhooks.WINDOW + 24;
+    for (int i = 0; i < events; i++) {
+      log.append("window-" + i);
+      a.nudge();
+    }
+    // Event 1 is held; the ones after it within the window are acknowledged meanwhile, none beyond it is tried.
+    receiver.await(r -> r.acceptedIds().size() == Webhooks.WINDOW - 1, Duration.ofSeconds(10));
+    Thread.sleep(2 * Webhooks.POLL.toMillis() + 200);
+    assertThat(receiver.acceptedIds()).containsExactlyInAnyOrderElementsOf(log.ids().subList(1, Webhooks.WINDOW));
+    assertThat(receiver.firstAttemptIds()).containsExactlyInAnyOrderElementsOf(log.ids().subList(0, Webhooks.WINDOW));
+    assertThat(receiver.mostInFlight()).isGreaterThan(1);
+    assertThat(saved).containsOnly(WebhookDelivery.FROM_OLDEST);
+
+    // The node stops now; the next one starts from the durable position, so event 1 is not lost.
+    a.close();
+    receiver.release();
+    try (Webhooks b = webhooks("node-b")) {
+      b.nudge();
+      receiver.await(r -> r.acceptedIds().size() == events, Duration.ofSeconds(15));
+    }
+    assertThat(receiver.acceptedIds()).containsExactlyInAnyOrderElementsOf(log.ids());
+    receiver.assertFirstAttemptsInLogOrder(log.ids(), Webhooks.WINDOW);
+    assertThat(cursors.lease(receiver.url(), "observer", Duration.ofSeconds(1)).toCompletableFuture().get())
+        .map(WebhookCursor::position).contains(Integer.toString(events));
   }
 }
