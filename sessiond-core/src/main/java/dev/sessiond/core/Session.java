@@ -32,15 +32,20 @@ public record Session(
     Objects.requireNonNull(expiresAt, "expiresAt");
     Objects.requireNonNull(deadline, "deadline");
     // Times are kept to the millisecond, the resolution every store keeps.
-    createdAt = createdAt.truncatedTo(ChronoUnit.MILLIS);
-    lastSeenAt = lastSeenAt.truncatedTo(ChronoUnit.MILLIS);
-    expiresAt = expiresAt.truncatedTo(ChronoUnit.MILLIS);
-    deadline = deadline.truncatedTo(ChronoUnit.MILLIS);
+    createdAt = toMillis(createdAt);
+    lastSeenAt = toMillis(lastSeenAt);
+    expiresAt = toMillis(expiresAt);
+    deadline = toMillis(deadline);
     if (expiresAt.isAfter(deadline)) {
       expiresAt = deadline;
     }
     ip = ip == null ? "" : ip;
     userAgent = userAgent == null ? "" : userAgent;
+  }
+
+  /** Most times come from a store, already whole milliseconds: those are kept as they are. */
+  private static Instant toMillis(Instant t) {
+    return t.getNano() % 1_000_000 == 0 ? t : t.truncatedTo(ChronoUnit.MILLIS);
   }
 
   public boolean isExpiredAt(Instant now) {
