@@ -62,6 +62,22 @@ class SessionIndexTest {
   }
 
   @Test
+  void aLargeLoadIsInIdOrder() {
+    List<Session> all = new ArrayList<>();
+    for (int i = 0; i < 70_000; i++) {
+      all.add(new Session(String.format("%08x", (i * 7919) % 70_000), "user-" + (i / 3), Tokens.hash(Tokens.newToken()),
+          Profile.member("u"), now, now, now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)), "127.0.0.1", "ua"));
+    }
+    SessionIndex loaded = new SessionIndex(all.size());
+    SessionIndex.Loader loader = loaded.loader();
+    all.forEach(loader::add);
+    assertThat(loader.finish()).isEqualTo(70_000);
+    List<String> ids = loaded.page(null, null, 100_000, now).stream().map(Session::id).toList();
+    assertThat(ids).hasSize(70_000).isSorted();
+    assertThat(loaded.page("user-5", null, 10, now)).hasSize(3);
+  }
+
+  @Test
   void aTouchKeepsTheLatestUseAndIsSeenByEveryRead() {
     SessionIndex index = new SessionIndex();
     Session s = session("u");
