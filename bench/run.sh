@@ -296,6 +296,15 @@ row "$REDIS" "| Redis memory per session (INFO used_memory over $SESSIONS sessio
 row "$REDIS" "| POST /sessions/clear of $SESSIONS sessions on Redis | $redis_clear_ms ms, $redis_clear_answer | fast, exact |"
 row "$REDIS" "| cross-node disconnect: call on node A to the close on a socket held by node B | p50 $(field "$cross" p50_ms) ms, p99 $(field "$cross" p99_ms) ms | reported |"
 
+# A 3-master Redis Cluster: each master's share of the commands while sessions are created, then
+# verified, through one sessiond (bench/cluster.sh; command counts, not speed: 2 cores cannot show
+# the throughput of three masters).
+if [ "$quick" = 1 ]; then CLUSTER_CREATE=2000; CLUSTER_VERIFY=20000; else CLUSTER_CREATE=100000; CLUSTER_VERIFY=1000000; fi
+# shellcheck source=bench/cluster.sh
+spread="$(. "$here/cluster.sh")"
+row "$REDIS" "| Redis Cluster, 3 masters: each master's share of the commands during $(field "$spread" created) creations through sessiond | $(field "$spread" create) % (busiest $(field "$spread" busiest_create) %) | busiest ≤ 40 %: $(mark "$(field "$spread" busiest_create)" 40 le) |"
+row "$REDIS" "| same, during $(field "$spread" verified) verifications (wrk, whoami) | $(field "$spread" verify) % (busiest $(field "$spread" busiest_verify) %) | busiest ≤ 40 %: $(mark "$(field "$spread" busiest_verify)" 40 le) |"
+
 # --- a Sentinel failover: how long a node answers 503 (bench/failover.sh) ------------------------
 # shellcheck source=bench/failover.sh
 . "$here/failover.sh"
