@@ -59,15 +59,15 @@ s0="$(snapshot)"
 run=0
 while :; do
   made="$(cat "$work/ctokens".* 2>/dev/null | wc -l || true)"
-  [ "$made" -ge "$CLUSTER_CREATE" ] || [ "$run" -ge 50 ] && break
+  [ "$made" -ge "$CLUSTER_CREATE" ] || [ "$run" -ge 200 ] && break
   run=$((run + 1))
   API_TOKEN="$API_TOKEN" RUN="$run" LEFT="$((CLUSTER_CREATE - made))" THREADS=2 TOKENS_OUT="$work/ctokens" \
-    wrk -t2 -c"$CONNECTIONS" -d5s -s "$here/create.lua" "http://127.0.0.1:$CLUSTER_PORT/" >/dev/null
+    wrk -t2 -c"$CONNECTIONS" -d2s -s "$here/create.lua" "http://127.0.0.1:$CLUSTER_PORT/" >/dev/null
 done
 s1="$(snapshot)"
 cat "$work/ctokens".* > "$work/ctokens"
 verified=0; runs=0
-while [ "$verified" -lt "$CLUSTER_VERIFY" ] && [ "$runs" -lt 50 ]; do
+while [ "$verified" -lt "$CLUSTER_VERIFY" ] && [ "$runs" -lt 200 ]; do
   runs=$((runs + 1))
   n="$(TOKENS_FILE="$work/ctokens" wrk -t2 -c"$CONNECTIONS" -d2s -s "$here/whoami.lua" "http://127.0.0.1:$CLUSTER_PORT/api/whoami" \
     | awk '/ requests in / {print $1}')"

@@ -24,7 +24,7 @@ class BenchHarnessIT {
     for (String row : new String[] {"verify req/s", "CPU per request", "while logins run", "restart", "heap per live session",
         "first page", "deep page", "GET /sessions", "DELETE /sessions/heavy-user", "one fsync", "POST /sessions/clear",
         "heap per socket", "where the heap per socket goes", "disconnect call to close", "until the last", "heartbeat: server CPU", "verify req/s on Redis", "Redis memory per session",
-        "POST /sessions/clear of", "cross-node disconnect", "Spring Session peer", "webhook delivery lag",
+        "POST /sessions/clear of", "cross-node disconnect", "Redis Cluster, 3 masters", "Spring Session peer", "webhook delivery lag",
         "wrong-password logins at once", "while 60-login bursts repeat", "master SIGKILLed", "answers 503, from the kill",
         "server CPU per forward-auth check", "extra latency of the auth subrequest"}) {
       assertThat(report).contains(row);
