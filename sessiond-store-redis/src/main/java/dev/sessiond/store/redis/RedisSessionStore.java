@@ -75,6 +75,25 @@ public final class RedisSessionStore implements SessionStore {
     this.redis = redis;
     this.clock = clock;
     this.log = new StreamLog(redis);
+    forgetPreviousLayout();
+  }
+
+  /**
+   * The previous layout's indexes of the current generation ({@code all:g}, {@code users:g},
+   * {@code exp:g}: sorted sets without a TTL, about 430 MB per million sessions) would otherwise
+   * stay forever; its session keys and per-user sets expire by themselves.
+   */
+  private void forgetPreviousLayout() {
+    redis.run("forget the previous layout", c -> c.get(GEN).thenCompose(g -> {
+      String gen = g == null ? "0" : g;
+      return c.unlink(Scripts.PREFIX + "all:" + gen, Scripts.PREFIX + "users:" + gen, Scripts.PREFIX + "exp:" + gen);
+    })).whenComplete((n, e) -> {
+      if (e != null) {
+        LOG.warn("could not delete the previous layout's indexes: {}", e.getMessage());
+      } else if (n > 0) {
+        LOG.info("deleted the previous Redis layout's indexes ({} keys)", n);
+      }
+    });
   }
 
   static String tok(String hash) {
