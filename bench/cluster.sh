@@ -5,7 +5,7 @@
 # through sessiond (wrk, bench/create.lua), then CLUSTER_VERIFY verifications (wrk, whoami.lua,
 # stopped at the count); for each phase, each master's share of the commands it executed
 # (INFO commandstats deltas, the INFO calls themselves not counted). Prints
-# "create=<a>/<b>/<c> verify=<a>/<b>/<c> busiest_create=<pct> busiest_verify=<pct> created=<n> verified=<n>".
+# "cshare=<a>/<b>/<c> vshare=<a>/<b>/<c> ctop=<busiest %> vtop=<busiest %> created=<n> verified=<n>".
 # A free port whose cluster bus port (+10000) is free too, so at most 55535.
 cluster_port() {
   python3 -c 'import random, socket
@@ -76,4 +76,4 @@ done
 s2="$(snapshot)"
 read -r create_shares create_busiest < <(shares "$s0" "$s1")
 read -r verify_shares verify_busiest < <(shares "$s1" "$s2")
-echo "create=$create_shares verify=$verify_shares busiest_create=$create_busiest busiest_verify=$verify_busiest created=$made verified=$verified"
+echo "cshare=$create_shares vshare=$verify_shares ctop=$create_busiest vtop=$verify_busiest created=$made verified=$verified"

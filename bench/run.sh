@@ -302,8 +302,8 @@ row "$REDIS" "| cross-node disconnect: call on node A to the close on a socket h
 if [ "$quick" = 1 ]; then CLUSTER_CREATE=2000; CLUSTER_VERIFY=20000; else CLUSTER_CREATE=100000; CLUSTER_VERIFY=1000000; fi
 # shellcheck source=bench/cluster.sh
 spread="$(. "$here/cluster.sh")"
-row "$REDIS" "| Redis Cluster, 3 masters: each master's share of the commands during $(field "$spread" created) creations through sessiond | $(field "$spread" create) % (busiest $(field "$spread" busiest_create) %) | busiest ≤ 40 %: $(mark "$(field "$spread" busiest_create)" 40 le) |"
-row "$REDIS" "| same, during $(field "$spread" verified) verifications (wrk, whoami) | $(field "$spread" verify) % (busiest $(field "$spread" busiest_verify) %) | busiest ≤ 40 %: $(mark "$(field "$spread" busiest_verify)" 40 le) |"
+row "$REDIS" "| Redis Cluster, 3 masters: each master's share of the commands during $(field "$spread" created) creations through sessiond | $(field "$spread" cshare) % (busiest $(field "$spread" ctop) %) | busiest ≤ 40 %: $(mark "$(field "$spread" ctop)" 40 le) |"
+row "$REDIS" "| same, during $(field "$spread" verified) verifications (wrk, whoami) | $(field "$spread" vshare) % (busiest $(field "$spread" vtop) %) | busiest ≤ 40 %: $(mark "$(field "$spread" vtop)" 40 le) |"
 
 # --- a Sentinel failover: how long a node answers 503 (bench/failover.sh) ------------------------
 # shellcheck source=bench/failover.sh
