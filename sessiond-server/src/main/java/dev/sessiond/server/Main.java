@@ -205,7 +205,7 @@ public final class Main {
     AdminLog adminLog = new AdminLog(log);
     feed.subscribe(adminLog);
     if (webhooks != null) {
-      feed.subscribe(e -> webhooks.nudge());   // appends of every node, in order
+      feed.subscribe(webhooks::offer);   // appends of every node, in order
     }
     feed.start();
     closers.add(0, feed);

@@ -26,7 +26,7 @@ class WebhookIT {
             new Config.Webhooks(List.of(receiver.url()), WebhookReceiver.SECRET)))) {
       Api api = server.api;
       String auth = bearer(TestServer.API_TOKEN);
-      receiver.failFor(Duration.ofSeconds(3));
+      receiver.failFromNextFor(Duration.ofSeconds(3));
       JsonNode kept = api.createSession("hook-kept");
       JsonNode deleted = api.createSession("hook-deleted");
       api.createSession("hook-user");

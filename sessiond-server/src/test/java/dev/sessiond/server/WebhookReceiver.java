@@ -45,6 +45,7 @@ public final class WebhookReceiver implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger mostInFlight = new AtomicInteger();
   private volatile long failUntilNanos;
+  private final java.util.concurrent.atomic.AtomicLong failFromNextNanos = new java.util.concurrent.atomic.AtomicLong();
   private volatile String heldId;
   private volatile CountDownLatch held = new CountDownLatch(0);
 
@@ -62,6 +63,14 @@ public final class WebhookReceiver implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook?token=receiver-secret";
+  }
+
+  /**
+   * Answers 503 to everything for {@code d} from the next request on, whenever it comes (a busy
+   * machine may take a while to send it).
+   */
+  public void failFromNextFor(Duration d) {
+    failFromNextNanos.set(d.toNanos());
   }
 
   /** Answers 503 to everything for {@code d} from now. */
@@ -93,6 +102,10 @@ public final class WebhookReceiver implements AutoCloseable {
   }
 
   private void answer(HttpExchange ex) throws IOException {
+    long failFor = failFromNextNanos.getAndSet(0);
+    if (failFor > 0) {
+      failUntilNanos = System.nanoTime() + failFor;
+    }
     attempts.incrementAndGet();
     String eventId = ex.getRequestHeaders().getFirst("webhook-id");
     synchronized (firstAttempts) {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One webhook URL's delivery on this node. While the node holds the URL's lease, it reads the
- * log after the URL's durable position and POSTs the events in log order, up to
+ * log after the URL's durable position (once caught up, it takes the events the node's follower
+ * has read anyway, without reading again) and POSTs the events in log order, up to
  * {@link Webhooks#WINDOW} at a time: an event's first attempt starts only once every earlier
  * event's has, and never {@code WINDOW} or more events past the oldest one not yet acknowledged.
  * The durable position moves only over the acknowledged prefix (every {@link Webhooks#POLL}, when
@@ -76,7 +77,8 @@ final class WebhookDelivery {
   private String persisted;
   private int inFlight;
   private boolean reading;
-  private boolean readAgain;
+  /** The log may hold events after the window's tail that this delivery has not seen: read. */
+  private boolean behind;
   private boolean persisting;
   private boolean closed;
   /** Failed retries in a row; above 0 the URL is paused and only {@link #probe} is tried. */
@@ -160,16 +162,34 @@ final class WebhookDelivery {
     failures = 0;
     probe = null;
     notBeforeNanos = 0;
+    behind = true;
     delivered = persisted = null;
   }
 
   /** A new event may exist: read on when idle. */
   void nudge() {
+    behind = true;
     pump();
   }
 
-  /** Moves on whatever is due: the next attempts, a read, the durable position. */
+  /**
+   * The log's next event {@code e}, written right after {@code before} (null: unknown), as this
+   * node's follower reads it. When {@code before} is the window's tail, {@code e} joins the window
+   * without a read of the log.
+   */
+  void offer(String before, Event e) {
+    if (!behind && !reading && delivering() && before != null && window.size() < Webhooks.WINDOW + BATCH
+        && before.equals(window.isEmpty() ? delivered : window.peekLast().event.id())) {
+      window.add(new Slot(e));
+    } else {
+      behind = true;
+    }
+    pump();
+  }
+
+  /** Moves on whatever is due: the next attempts, a read (in case a nudge was missed), the durable position. */
   void tick() {
+    behind = true;
     pump();
     persist();
   }
@@ -197,32 +217,28 @@ final class WebhookDelivery {
         send(s);
       }
     }
-    if (window.size() < Webhooks.WINDOW) {
+    if (behind && !reading && window.size() < Webhooks.WINDOW) {
       read();
     }
   }
 
   private void read() {
-    if (reading) {
-      readAgain = true;
-      return;
-    }
     reading = true;
-    readAgain = false;
+    behind = false;
     int started = run;
     String after = window.isEmpty() ? delivered : window.peekLast().event.id();
     log.read(EventQuery.after(after.isEmpty() ? null : after, BATCH)).whenCompleteAsync((events, failure) -> {
       reading = false;
       if (failure != null) {
+        behind = true;
         LOG.warn("webhook {}: cannot read the event log: {}", target, failure.getMessage());
         return;
       }
       if (started == run) {
         events.forEach(e -> window.add(new Slot(e)));
+        behind |= events.size() == BATCH;
       }
-      if (started != run || !events.isEmpty() || readAgain) {
-        pump();
-      }
+      pump();
     }, thread);
   }
 

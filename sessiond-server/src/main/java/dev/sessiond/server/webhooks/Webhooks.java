@@ -1,5 +1,6 @@
 package dev.sessiond.server.webhooks;
 
+import dev.sessiond.core.events.Event;
 import dev.sessiond.core.events.EventLog;
 import dev.sessiond.core.webhooks.WebhookCursorStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Every configured webhook URL's delivery on this node, driven by one scheduler thread: leases
  * are renewed every {@link #RENEW} (a dead node's URLs are taken over within {@link #LEASE} of
- * its last renewal), and each URL reads on when nudged by a local change or at the latest every
- * {@link #POLL}. Closing it records each position and gives the leases up.
+ * its last renewal). The node's log follower {@link #offer}s each event: a URL that is caught up
+ * takes it as it is, one that is behind reads the log from its position (at the latest every
+ * {@link #POLL} too). Closing it records each position and gives the leases up.
  */
 public final class Webhooks implements AutoCloseable {
 
@@ -35,6 +37,8 @@ public final class Webhooks implements AutoCloseable {
   private final ScheduledThreadPoolExecutor thread;
   private final WebhookSender sender;
   private final List<WebhookDelivery> deliveries;
+  /** The ID of the last event {@link #offer}ed; touched on the thread only. */
+  private String followed;
 
   public Webhooks(List<WebhookTarget> targets, WebhookSigner signer, EventLog log, WebhookCursorStore cursors,
       String node, Clock clock, MeterRegistry registry, Vertx vertx) {
@@ -56,6 +60,22 @@ public final class Webhooks implements AutoCloseable {
     thread.scheduleWithFixedDelay(() -> deliveries.forEach(WebhookDelivery::tick),
         POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
     return first;
+  }
+
+  /**
+   * The log's next event, as this node's follower reads it (every event once, in log order, from
+   * the follower's start): delivered soon, without reading the log again when a URL is caught up.
+   */
+  public void offer(Event e) {
+    try {
+      thread.execute(() -> {
+        String before = followed;
+        followed = e.id();
+        deliveries.forEach(d -> d.offer(before, e));
+      });
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      // closing
+    }
   }
 
   /** Something was written to the log: deliver it soon rather than at the next poll. */
