@@ -26,7 +26,9 @@ final class Connection {
   /** The context of the socket's {@link FrameGuard}: frames written here pass the WebSocket encoders only. */
   private final ChannelHandlerContext out;
   private final FrameGuard guard;
-  private final Session session;
+  /** The session's IDs only: the session itself (its times, its profile) is the store's, and read when needed. */
+  private final String sessionId;
+  private final String userId;
   private final Consumer<Connection> onClosed;
   private final boolean ownFeed;
   private volatile long lastHeard = System.nanoTime();
@@ -42,14 +44,19 @@ final class Connection {
     this.ws = ws;
     this.out = out;
     this.guard = (FrameGuard) out.handler();
-    this.session = session;
+    this.sessionId = session.id();
+    this.userId = session.userId();
     this.onClosed = onClosed;
     this.ownFeed = ownFeed;
     guard.connection(this);
   }
 
-  Session session() {
-    return session;
+  String sessionId() {
+    return sessionId;
+  }
+
+  String userId() {
+    return userId;
   }
 
   boolean ownFeed() {

@@ -66,7 +66,8 @@ public final class LiveConnections implements Consumer<SessionEvent> {
   /** One session's live connections and state. */
   private static final class Live {
     final String userId;
-    final Set<Connection> connections = new HashSet<>();
+    /** Almost always one: a list, not a set (a set's table would be most of a socket's share). */
+    final List<Connection> connections = new ArrayList<>(1);
     boolean connected;
     Instant connectedSince;
     Instant notConnectedSince;
@@ -143,7 +144,7 @@ public final class LiveConnections implements Consumer<SessionEvent> {
   }
 
   public long connectedAdmins() {
-    return admins.stream().map(c -> c.session().id()).distinct().count();
+    return admins.stream().map(Connection::sessionId).distinct().count();
   }
 
   public int openConnections() {
@@ -154,8 +155,8 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     }).sum();
   }
 
-  void opened(Connection c) {
-    Session s = c.session();
+  /** {@code s}: the connection's session, as read at the handshake. */
+  void opened(Connection c, Session s) {
     Live live = bySession.computeIfAbsent(s.id(), id -> new Live(s.userId()));
     boolean flipped;
     SessionState state;
@@ -182,16 +183,16 @@ public final class LiveConnections implements Consumer<SessionEvent> {
       });
     }
     c.send("system/init", Frames.Init.of(views.of(s)));
-    changed(s, state);
+    publishState(s.id(), s.userId(), state);
   }
 
   void closed(Connection c) {
     admins.remove(c);
-    ownFeeds.computeIfPresent(c.session().userId(), (uid, watchers) -> {
+    ownFeeds.computeIfPresent(c.userId(), (uid, watchers) -> {
       watchers.remove(c);
       return watchers.isEmpty() ? null : watchers;
     });
-    Live live = bySession.get(c.session().id());
+    Live live = bySession.get(c.sessionId());
     if (live == null) {
       return;
     }
@@ -202,14 +203,14 @@ public final class LiveConnections implements Consumer<SessionEvent> {
       }
       if (live.connections.isEmpty()) {
         Instant closedAt = clock.instant();
-        live.graceTimer = vertx.setTimer(Math.max(1, grace.toMillis()), id -> endGrace(c.session(), live, closedAt));
+        live.graceTimer = vertx.setTimer(Math.max(1, grace.toMillis()), id -> endGrace(c.sessionId(), live, closedAt));
       }
       state = live.state();
     }
-    changed(c.session(), state);
+    publishState(c.sessionId(), c.userId(), state);
   }
 
-  private void endGrace(Session s, Live live, Instant closedAt) {
+  private void endGrace(String sessionId, Live live, Instant closedAt) {
     SessionState state;
     synchronized (live) {
       if (live.graceTimer < 0 || !live.connections.isEmpty()) {
@@ -220,14 +221,10 @@ public final class LiveConnections implements Consumer<SessionEvent> {
       live.notConnectedSince = closedAt;
       state = live.state();
     }
-    changed(s, state);
+    publishState(sessionId, live.userId, state);
   }
 
   /** Tells everyone this node's connections of a session changed (our own copy of it is ignored in accept). */
-  private void changed(Session s, SessionState local) {
-    publishState(s.id(), s.userId(), local);
-  }
-
   private void publishState(String sessionId, String userId, SessionState local) {
     ConnectionsChanged state = new ConnectionsChanged(sessionId, userId, node, local.connections(),
         local.isConnected(), local.connectedSince(), local.notConnectedSince());

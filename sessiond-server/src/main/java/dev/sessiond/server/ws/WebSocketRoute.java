@@ -95,7 +95,7 @@ public final class WebSocketRoute {
                 Connection c = new Connection(ws, FrameGuard.install(pipeline, MAX_MESSAGE_BYTES, caller.session().id()),
                     caller.session(), onClosed, "own".equals(ctx.request().getParam("feed")));
                 UpgradeTrim.release(pipeline);
-                open(ws, c);
+                open(ws, c, caller.session());
                 if (logFeed) {
                   adminLog.opened(c, resumeAfter);
                 }
@@ -138,12 +138,12 @@ public final class WebSocketRoute {
     }
   }
 
-  private void open(ServerWebSocket ws, Connection c) {
-    ws.exceptionHandler(e -> LOG.debug("WebSocket of session {} failed: {}", c.session().id(), e.toString()));
+  private void open(ServerWebSocket ws, Connection c, dev.sessiond.core.Session session) {
+    ws.exceptionHandler(e -> LOG.debug("WebSocket of session {} failed: {}", c.sessionId(), e.toString()));
     ws.closeHandler(v -> c.peerClosed());
     ws.binaryMessageHandler(b -> c.close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not accepted"));
     ws.textMessageHandler(text -> onText(c, text));
-    live.opened(c);
+    live.opened(c, session);
   }
 
   private void onText(Connection c, String text) {
