@@ -204,9 +204,8 @@ final class WebhookDelivery {
       return;
     }
     if (failures > 0) {
-      if (inFlight == 0 && !window.isEmpty() && System.nanoTime() - notBeforeNanos >= 0) {
-        probe = window.peek();
-        send(probe);
+      if (inFlight == 0 && !reading && !window.isEmpty() && System.nanoTime() - notBeforeNanos >= 0) {
+        retryHead();
       }
       return;
     }
@@ -239,6 +238,34 @@ final class WebhookDelivery {
         behind |= events.size() == BATCH;
       }
       pump();
+    }, thread);
+  }
+
+  /**
+   * While paused: tries the oldest unacknowledged event again if the log still holds it; one
+   * trimmed meanwhile (past {@code --event-retention}) is skipped, and the window read again.
+   */
+  private void retryHead() {
+    reading = true;
+    int started = run;
+    Slot head = window.peek();
+    log.read(EventQuery.after(delivered.isEmpty() ? null : delivered, 1)).whenCompleteAsync((events, failure) -> {
+      reading = false;
+      if (started != run || failures == 0 || window.peek() != head) {
+        pump();
+      } else if (failure != null) {
+        LOG.warn("webhook {}: cannot read the event log: {}", target, failure.getMessage());
+      } else if (!events.isEmpty() && events.get(0).id().equals(head.event.id())) {
+        probe = head;
+        send(head);
+      } else {
+        LOG.warn("webhook {}: event {} left the log before it was delivered; skipped", target, head.event.id());
+        window.clear();
+        failures = 0;
+        probe = null;
+        behind = true;
+        pump();
+      }
     }, thread);
   }
 

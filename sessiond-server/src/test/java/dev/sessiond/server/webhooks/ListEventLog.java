@@ -14,6 +14,8 @@ import java.util.concurrent.CompletionStage;
 final class ListEventLog implements EventLog {
 
   private final List<Event> events = new ArrayList<>();
+  /** Events before this index are trimmed. */
+  private int kept;
 
   synchronized Event append(String userId) {
     Event e = new Event(Integer.toString(events.size() + 1), Event.Type.SESSION_CREATED, Instant.now(),
@@ -26,9 +28,14 @@ final class ListEventLog implements EventLog {
     return events.stream().map(Event::id).toList();
   }
 
+  /** Trims the oldest {@code n} events. */
+  synchronized void trimOldest(int n) {
+    kept += n;
+  }
+
   @Override
   public synchronized CompletionStage<List<Event>> read(EventQuery q) {
-    int from = q.after() == null ? 0 : Integer.parseInt(q.after());
+    int from = Math.max(kept, q.after() == null ? 0 : Integer.parseInt(q.after()));
     List<Event> out = new ArrayList<>();
     for (int i = from; i < events.size() && out.size() < q.limit(); i++) {
       out.add(events.get(i));

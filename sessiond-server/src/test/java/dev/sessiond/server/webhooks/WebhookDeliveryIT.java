@@ -168,4 +168,22 @@ class WebhookDeliveryIT {
     assertThat(cursors.lease(receiver.url(), "observer", Duration.ofSeconds(1)).toCompletableFuture().get())
         .map(WebhookCursor::position).contains(Integer.toString(events));
   }
+
+  @Test
+  void anEventTrimmedFromTheLogWhileItsUrlFailsIsSkippedAndTheNextOnesAreDelivered() throws Exception {
+    receiver.failFor(Duration.ofSeconds(60));
+    try (Webhooks w = webhooks("node-a")) {
+      for (int i = 0; i < 3; i++) {
+        log.append("trimmed-" + i);
+        w.nudge();
+      }
+      while (receiver.attempts() < 2) {
+        Thread.sleep(20);
+      }
+      log.trimOldest(1);
+      receiver.failFor(Duration.ZERO);
+      receiver.await(r -> r.acceptedIds().size() == 2, Duration.ofSeconds(15));
+    }
+    assertThat(receiver.acceptedIds()).containsExactlyInAnyOrder("2", "3");
+  }
 }
