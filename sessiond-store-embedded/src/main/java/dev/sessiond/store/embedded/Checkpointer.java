@@ -15,21 +15,27 @@ import org.slf4j.LoggerFactory;
  * commit pays for it: SQLite's automatic checkpoint runs inside whichever commit crosses 1,000
  * WAL pages, and copying those pages to random places of a large file (plus its fsync) costs
  * that one request many times its own write. The writer's connection has
- * {@code wal_autocheckpoint=0}; a PASSIVE checkpoint here never blocks it, and the writer
- * starts the WAL over once a checkpoint has caught up, so the WAL stays bounded.
+ * {@code wal_autocheckpoint=0}; a PASSIVE checkpoint here never blocks it. The writer starts
+ * the WAL over only when a checkpoint has caught up with the last commit, which writes that
+ * never pause could keep from happening: when the WAL has grown past {@link #CATCH_UP_PAGES}
+ * anyway, {@code catchUp} checkpoints the (by then small) rest on the writer's own thread,
+ * between two commits, so the next commit starts the WAL over.
  */
 final class Checkpointer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
+  static final int CATCH_UP_PAGES = 4096;
   private final Connection connection;
+  private final Runnable catchUp;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "sessiond-checkpoint");
     t.setDaemon(true);
     return t;
   });
 
-  Checkpointer(String url, long everyMillis) throws SQLException {
+  Checkpointer(String url, long everyMillis, Runnable catchUp) throws SQLException {
     this.connection = DriverManager.getConnection(url);
+    this.catchUp = catchUp;
     try (Statement st = connection.createStatement()) {
       st.execute("PRAGMA busy_timeout=5000");
     }
@@ -37,8 +43,12 @@ final class Checkpointer implements AutoCloseable {
   }
 
   private void checkpoint() {
-    try (Statement st = connection.createStatement()) {
-      st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    try (Statement st = connection.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+      // One row: busy, pages in the WAL, pages checkpointed.
+      if (rs.next() && rs.getInt(2) >= CATCH_UP_PAGES) {
+        catchUp.run();
+      }
     } catch (SQLException | RuntimeException e) {
       LOG.warn("WAL checkpoint failed (retried in a moment): {}", e.toString());
     }

@@ -87,7 +87,13 @@ public final class EmbeddedStore implements AutoCloseable {
       int loaded = store.sql.read("load sessions", connection -> store.sessions.load(connection, now)).join();
       LOG.info("loaded {} sessions from {} in {} ms", loaded, dataDir, (System.nanoTime() - start) / 1_000_000);
       store.sql.every(FLUSH_TOUCHES_MS, store.sessions::flushTouches);
-      store.checkpointer = new Checkpointer(url, CHECKPOINT_MS);
+      store.checkpointer = new Checkpointer(url, CHECKPOINT_MS, () -> store.sql.read("checkpoint the WAL", connection -> {
+        connection.commit();   // ends a read the connection may still hold (a checkpoint needs none)
+        try (Statement st = connection.createStatement()) {
+          st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+        }
+        return null;
+      }));
       return store;
     } catch (IOException e) {
       closeQuietly(channel);
