@@ -145,6 +145,24 @@ class FuzzIT extends OneServerPerClass {
   // HTTP
 
   /** One request as bytes, and whether a server could rightly close without answering it. */
+  /** The path of a request's target as the server routes it (origin or absolute form, no query). */
+  private static String targetPath(byte[] bytes) {
+    String head = new String(bytes, StandardCharsets.ISO_8859_1);
+    int eol = head.indexOf("\r\n");
+    String[] parts = (eol < 0 ? head : head.substring(0, eol)).split(" +");
+    if (parts.length < 2) {
+      return "";
+    }
+    String target = parts[1];
+    int scheme = target.indexOf("://");
+    if (scheme > 0) {
+      int slash = target.indexOf('/', scheme + 3);
+      target = slash < 0 ? "/" : target.substring(slash);
+    }
+    int q = target.indexOf('?');
+    return q < 0 ? target : target.substring(0, q);
+  }
+
   private record Request(byte[] bytes, boolean mayGoUnanswered, boolean head, String label) {}
 
   private static <T> T pick(Random rnd, T[] from) {
@@ -300,7 +318,8 @@ class FuzzIT extends OneServerPerClass {
         Raw.Answer a = new Raw.Answer(answer, true);
         String ct = a.header("Content-Type");
         // The sign-in page (/login, /logout) answers a browser's form with HTML by design.
-        boolean page = req.label().endsWith(" /login") || req.label().endsWith(" /logout");
+        String target = targetPath(req.bytes());
+        boolean page = target.equals("/login") || target.equals("/logout");
         if (page && ct != null && ct.startsWith("text/html")) {
           return;
         }
