@@ -11,7 +11,9 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,7 @@ final class FrameGuard extends ChannelDuplexHandler {
   private long messageBytes;
   private boolean failed;
   private boolean closeSent;
+  private static final long LINGER_SECONDS = 2;
   private Connection connection;
 
   FrameGuard(int maxMessageBytes, String sessionId) {
@@ -149,12 +152,27 @@ final class FrameGuard extends ChannelDuplexHandler {
     LOG.debug("WebSocket of session {} failed with {}: {}", sessionId, status.code(), reason);
     if (closeSent) {
       // The close frame already written may still wait for Vert.x's flush: flush it before closing.
-      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> ctx.close());
+      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> endAfterClose(ctx));
       return;
     }
     closeSent = true;
     // Written and closed from here, below Vert.x's handler, which would add a close frame of its own (1000).
-    ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(f -> ctx.close());
+    ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(f -> endAfterClose(ctx));
+  }
+
+  /**
+   * Ends the TCP connection after a failure's close frame: first our side only (the peer reads the
+   * end of the stream at once), while what the peer is still sending (the rest of an oversized
+   * frame, say) is read and dropped; the connection closes when the peer closes its side, or after
+   * {@link #LINGER_SECONDS}. Closing at once with unread bytes would make the kernel reset the
+   * connection, and a reset can cost the peer the close frame and fail its pending write.
+   */
+  private static void endAfterClose(ChannelHandlerContext ctx) {
+    if (ctx.channel() instanceof SocketChannel socket && socket.isActive()) {
+      socket.shutdownOutput().addListener(f -> ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS));
+    } else {
+      ctx.close();
+    }
   }
 
   private String reasonOf(WebSocketCloseStatus status) {
