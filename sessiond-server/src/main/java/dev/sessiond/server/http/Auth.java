@@ -4,6 +4,7 @@ import dev.sessiond.core.SessionService;
 import dev.sessiond.core.SessiondException;
 import dev.sessiond.core.Tokens;
 import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
@@ -35,7 +36,7 @@ public final class Auth {
   public CompletionStage<Caller> caller(HttpServerRequest request) {
     boolean viaCookie = false;
     String token;
-    String header = request.getHeader("Authorization");
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (header != null) {
       if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
         throw new SessiondException.Unauthorized("the Authorization header must be 'Bearer <token>'");

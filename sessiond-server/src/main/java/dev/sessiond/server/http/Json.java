@@ -1,7 +1,8 @@
 package dev.sessiond.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -19,6 +20,7 @@ import dev.sessiond.server.wire.SessionData;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.stream.Collectors;
 
@@ -67,11 +69,42 @@ public final class Json {
     }
   }
 
+  /**
+   * {@code value} as JSON, written straight into the buffer that is sent. A SessionData (the
+   * answer of every verification) is written by {@link SessionDataJson} on a generator of the
+   * mapper's, without the mapper's per-call serializer lookups, when it has nothing only the
+   * mapper can write (plugins).
+   */
   public static Buffer encode(Object value) {
-    try {
-      return Buffer.buffer(MAPPER.writeValueAsBytes(value));
-    } catch (JsonProcessingException e) {
+    Buffer out = Buffer.buffer(1024);
+    try (JsonGenerator gen = MAPPER.createGenerator(new BufferOutput(out), JsonEncoding.UTF8)) {
+      if (value instanceof SessionData d && SessionDataJson.needsNoMapper(d)) {
+        SessionDataJson.write(d, gen, null);
+      } else {
+        MAPPER.writeValue(gen, value);
+      }
+    } catch (IOException e) {
       throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+    return out;
+  }
+
+  /** Appends to a Vert.x buffer; the generator writes its own buffer into it once, when closed. */
+  private static final class BufferOutput extends OutputStream {
+    private final Buffer buffer;
+
+    BufferOutput(Buffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public void write(int b) {
+      buffer.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      buffer.appendBytes(b, off, len);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.sessiond.server.http;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
   /** Why the request cannot be served, or null when it can. */
   static String refusal(HttpServerRequest request) {
     if (request.version() != HttpVersion.HTTP_2) {
-      if (request.getHeader("Host") == null) {
+      if (request.getHeader(HttpHeaders.HOST) == null) {
         return "the Host header is required";
       }
       if (request.authority() == null) {

@@ -55,6 +55,16 @@ final class SessionDataJson extends StdSerializer<SessionData> {
 
   @Override
   public void serialize(SessionData d, JsonGenerator gen, SerializerProvider provider) throws IOException {
+    write(d, gen, provider);
+  }
+
+  /** True when {@link #write} needs no serializer provider for {@code d} (its profile has no plugins). */
+  static boolean needsNoMapper(SessionData d) {
+    return d.profile() == null || d.profile().plugins().isEmpty();
+  }
+
+  /** {@code provider} may be null when {@link #needsNoMapper}. */
+  static void write(SessionData d, JsonGenerator gen, SerializerProvider provider) throws IOException {
     gen.writeStartObject(d);
     string(gen, ID, d.id());
     string(gen, USER_ID, d.userId());

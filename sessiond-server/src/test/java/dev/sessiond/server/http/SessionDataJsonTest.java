@@ -41,6 +41,7 @@ class SessionDataJsonTest {
         new SessionData("id3", "user-3", member, gone, t, t, t, "::1", "curl/8", "curl 8", false, null),
         new SessionData("id4", "u", null, null, null, null, null, null, null, null, null, null))) {
       assertThat(Json.MAPPER.writeValueAsString(d)).isEqualTo(PLAIN.writeValueAsString(d));
+      assertThat(Json.encode(d).toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(PLAIN.writeValueAsString(d));
       assertThat(Json.MAPPER.writeValueAsString(List.of(d, d))).isEqualTo(PLAIN.writeValueAsString(List.of(d, d)));
     }
   }
