@@ -333,13 +333,14 @@ public final class LiveConnections implements Consumer<SessionEvent> {
   private static ByteBuf encode(WebSocketFrame... frames) {
     EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
     encoder.writeOutbound((Object[]) frames);
-    ByteBuf bytes = Unpooled.buffer();
+    // Direct memory: a socket writes it as it is, where a heap buffer is copied first on every write.
+    ByteBuf bytes = Unpooled.directBuffer();
     for (ByteBuf b; (b = encoder.readOutbound()) != null; ) {
       bytes.writeBytes(b);
       b.release();
     }
     encoder.finishAndReleaseAll();
-    return Unpooled.unreleasableBuffer(bytes.asReadOnly());
+    return Unpooled.unreleasableBuffer(bytes);
   }
 
   /** Closes {@code connections} from one task per event loop rather than one per socket. */
