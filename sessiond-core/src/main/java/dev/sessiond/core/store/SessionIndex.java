@@ -131,7 +131,7 @@ public final class SessionIndex {
         byUser = new ConcurrentSkipListMap<>(new SortedView<>(userIds, userValues, users));
         userIds = null;
         userValues = null;
-        sortOnTwoThreads(all, BY_ID);
+        sortById(all);
         String[] ids = new String[all.length];
         for (int i = 0; i < all.length; i++) {
           ids[i] = all[i].id;
@@ -144,34 +144,74 @@ public final class SessionIndex {
   }
 
   /**
-   * Sorts halves on two threads, then merges: the ID sort of a load is a full sort of a million
-   * entries (rows come grouped by user), and {@link Arrays#parallelSort} stays on one thread
-   * when the common pool has one (2 cores).
+   * Sorts a load's entries by ID: a full sort of a million entries (rows come grouped by user),
+   * where comparing strings chases two pointers per side. Session IDs are lowercase hex
+   * ({@code Tokens.newId}), and for those the first 16 digits as a number order like the string:
+   * a radix sort on that number puts them in order but for ties, and the comparison sort after it
+   * (exact for any ID) only checks a nearly sorted array. Other IDs get key 0 and are ordered by
+   * that second sort alone.
    */
-  private static void sortOnTwoThreads(Entry[] a, Comparator<Entry> order) {
+  private static void sortById(Entry[] a) {
     int n = a.length;
-    if (n < 65_536 || Runtime.getRuntime().availableProcessors() < 2) {
-      Arrays.sort(a, order);
+    if (n < 1024) {
+      Arrays.sort(a, BY_ID);
       return;
     }
-    int mid = n >>> 1;
-    Thread right = new Thread(() -> Arrays.sort(a, mid, n, order), "sessiond-load-sort");
-    right.start();
-    Arrays.sort(a, 0, mid, order);
-    try {
-      right.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while loading sessions", e);
+    long[] keys = new long[n];
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = hexPrefix(a[i].id);
+      order[i] = i;
     }
-    Entry[] left = Arrays.copyOfRange(a, 0, mid);
-    int i = 0;
-    int j = mid;
-    int k = 0;
-    while (i < mid && j < n) {
-      a[k++] = order.compare(a[j], left[i]) < 0 ? a[j++] : left[i++];
+    long[] keysTmp = new long[n];
+    int[] orderTmp = new int[n];
+    int[] count = new int[257];
+    for (int shift = 0; shift < 64; shift += 8) {   // least significant byte first; each pass is stable
+      Arrays.fill(count, 0);
+      for (int i = 0; i < n; i++) {
+        count[(int) (keys[i] >>> shift & 0xFF) + 1]++;
+      }
+      if (count[(int) (keys[0] >>> shift & 0xFF) + 1] == n) {
+        continue;   // every key has the same byte here
+      }
+      for (int b = 0; b < 256; b++) {
+        count[b + 1] += count[b];
+      }
+      for (int i = 0; i < n; i++) {
+        int to = count[(int) (keys[i] >>> shift & 0xFF)]++;
+        keysTmp[to] = keys[i];
+        orderTmp[to] = order[i];
+      }
+      long[] k = keys;
+      keys = keysTmp;
+      keysTmp = k;
+      int[] o = order;
+      order = orderTmp;
+      orderTmp = o;
     }
-    System.arraycopy(left, i, a, k, mid - i);
+    Entry[] sorted = new Entry[n];
+    for (int i = 0; i < n; i++) {
+      sorted[i] = a[order[i]];
+    }
+    System.arraycopy(sorted, 0, a, 0, n);
+    Arrays.sort(a, BY_ID);
+  }
+
+  /** The first 16 characters of {@code id} as hex digits, or 0 unless they all are lowercase hex. */
+  private static long hexPrefix(String id) {
+    if (id.length() < 16) {
+      return 0;
+    }
+    long key = 0;
+    for (int i = 0; i < 16; i++) {
+      char c = id.charAt(i);
+      int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (digit < 0) {
+        return 0;
+      }
+      key = key << 4 | digit;
+    }
+    return key;
   }
 
   public synchronized void put(Session session) {

@@ -65,7 +65,9 @@ class SessionIndexTest {
   void aLargeLoadIsInIdOrder() {
     List<Session> all = new ArrayList<>();
     for (int i = 0; i < 70_000; i++) {
-      all.add(new Session(String.format("%08x", (i * 7919) % 70_000), "user-" + (i / 3), Tokens.hash(Tokens.newToken()),
+      // Mostly Tokens.newId IDs (the radix path), some that are not lowercase hex (the comparison sort alone).
+      String id = i % 10 == 0 ? String.format("%08x", i) : i % 10 == 1 ? "ID-" + i : Tokens.newId();
+      all.add(new Session(id, "user-" + (i / 3), Tokens.hash(Tokens.newToken()),
           Profile.member("u"), now, now, now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)), "127.0.0.1", "ua"));
     }
     SessionIndex loaded = new SessionIndex(all.size());
