@@ -36,8 +36,8 @@ else
       curl -s -H "Authorization: Bearer $API_TOKEN" "http://127.0.0.1:$port/api/sessions" -d "{\"user_id\":\"v-$i\"}" \
         | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["id"], d["token"])'
     done > "$work/prev-tokens-$port"
-    API_TOKEN="$API_TOKEN" wrk -t2 -c"$CONNECTIONS" -d2s -s "$here/churn.lua" "http://127.0.0.1:$port" >/dev/null   # warm-up
-    TOKENS_FILE="$work/prev-tokens-$port" wrk -t2 -c"$CONNECTIONS" -d2s -s "$here/whoami.lua" "http://127.0.0.1:$port" >/dev/null
+    API_TOKEN="$API_TOKEN" wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s "$here/churn.lua" "http://127.0.0.1:$port" >/dev/null   # warm-up
+    TOKENS_FILE="$work/prev-tokens-$port" wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s "$here/whoami.lua" "http://127.0.0.1:$port" >/dev/null
   done
   : > "$work/prev-churn-cur"; : > "$work/prev-churn-old"; : > "$work/prev-verify-cur"; : > "$work/prev-verify-old"
   for _ in $(seq "$RUNS"); do
