@@ -155,6 +155,12 @@ final class SqliteThread implements AutoCloseable {
   }
 
   private static SessiondException.StoreUnavailable unavailable(String what, Exception e) {
+    if (e instanceof java.util.concurrent.RejectedExecutionException) {
+      // The thread's queue is unbounded: a refusal means the store was closed (a reader that
+      // asked during shutdown), not a failure worth a warning.
+      LOG.debug("store closed; could not {}", what);
+      return new SessiondException.StoreUnavailable("the store is closed", e);
+    }
     LOG.warn("store failed to {}: {}", what, e.toString());
     return new SessiondException.StoreUnavailable("store failed to " + what, e);
   }
