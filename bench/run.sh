@@ -351,7 +351,8 @@ wrk run divided by the requests it completed; efficiency = nginx's CPU per reque
 
 MD
   report_tables
-  echo "Commands: \`bench/run.sh\` (see its header); micro-benchmarks: \`java -jar sessiond-bench/target/sessiond-bench.jar jmh\`."
+  echo "Commands: \`bench/run.sh\` (see its header); micro-benchmarks: \`java -jar sessiond-bench/target/sessiond-bench.jar jmh\`;"
+  echo "the 10-minute soak (\`bench/run.sh --soak --out docs/soak.md\`, not part of this run): [docs/soak.md](soak.md)."
 } > "$out"
 echo "bench: wrote $out" >&2
 cat "$out"
