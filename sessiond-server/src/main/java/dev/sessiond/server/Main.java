@@ -65,6 +65,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +114,8 @@ public final class Main {
     PresenceStore presence = PresenceStore.NONE;
     WebhookCursorStore webhookCursors = new InMemoryWebhookCursorStore(clock);
     RedisConnection redis = null;
+    // The embedded store loads its sessions while the rest starts; the server listens after both.
+    CompletableFuture<Void> storeLoaded = CompletableFuture.completedFuture(null);
     if (config.store() == Config.StoreKind.REDIS) {
       redis = config.redisClusterUris().isEmpty()
           ? RedisConnection.standalone(config.redisUri())
@@ -133,8 +136,9 @@ public final class Main {
       presence = new RedisPresenceStore(redis, clock);
       webhookCursors = new RedisWebhookCursorStore(redis);
     } else if (config.store() == Config.StoreKind.EMBEDDED) {
-      EmbeddedStore embedded = EmbeddedStore.open(config.dataDir(), clock);
+      EmbeddedStore embedded = EmbeddedStore.opening(config.dataDir(), clock);
       closers.add(embedded);
+      storeLoaded = embedded.loaded();
       sessionStore = embedded.sessions();
       memberStore = embedded.members();
       webhookCursors = embedded.webhookCursors();
@@ -156,8 +160,10 @@ public final class Main {
     MemberService members = new MemberService(memberStore, sessions, hasher, clock);
     LoginService login = new LoginService(members, sessions, hasher, new LoginThrottle(clock, Duration.ofMinutes(15)));
 
-    bootstrap(members, config).ifPresent(password -> System.out.println("sessiond: created admin member '" + config.adminUser()
-            + "' with password " + password + " (shown once; change it with POST /api/members/{id}/password)"));
+    // The admin member, made sure of (idempotent: nodes sharing a store may start at the same moment);
+    // queued behind the embedded store's load (its one thread), awaited before listening.
+    CompletableFuture<java.util.Optional<String>> admin =
+        members.bootstrapAdmin(config.adminUser(), config.adminPassword()).toCompletableFuture();
 
     events.subscribe(new SessionMetrics(registry));
     new JvmMemoryMetrics().bindTo(registry);
@@ -184,7 +190,6 @@ public final class Main {
             new WebhookSigner(config.webhooks().secret()), log, webhookCursors, node, clock, registry, vertx);
     if (webhooks != null) {
       closers.add(0, webhooks);
-      webhooks.start().get(30, TimeUnit.SECONDS);
     }
     ExecutorService naming = Executors.newSingleThreadExecutor(daemon("sessiond-ua"));
     closers.add(naming::shutdownNow);
@@ -207,7 +212,6 @@ public final class Main {
     if (webhooks != null) {
       feed.subscribe(webhooks::offer);   // appends of every node, in order
     }
-    feed.start();
     closers.add(0, feed);
     closers.add(0, () -> {
       live.shutdown();
@@ -240,6 +244,19 @@ public final class Main {
         .setMaxWebSocketFrameSize(2 * WebSocketRoute.MAX_MESSAGE_BYTES)
         .setWebSocketClosingTimeout(3);
     io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> requests = api.requestHandler();
+
+    try {
+      storeLoaded.join();
+      admin.join().ifPresent(password -> System.out.println("sessiond: created admin member '" + config.adminUser()
+          + "' with password " + password + " (shown once; change it with POST /api/members/{id}/password)"));
+    } catch (java.util.concurrent.CompletionException e) {
+      closeAll(closers);
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+    if (webhooks != null) {
+      webhooks.start().get(30, TimeUnit.SECONDS);
+    }
+    feed.start();
     HttpVerticle first = new HttpVerticle(options, requests);
     vertx.deployVerticle(first).await(30, TimeUnit.SECONDS);
     int port = first.port();
@@ -280,20 +297,19 @@ public final class Main {
 
       @Override
       public void close() {
-        for (AutoCloseable closer : closers) {
-          try {
-            closer.close();
-          } catch (Exception e) {
-            LOG.warn("error while stopping: {}", e.toString());
-          }
-        }
+        closeAll(closers);
       }
     };
   }
 
-  /** Makes sure of the admin member (idempotent: nodes sharing a store may start at the same moment). */
-  private static java.util.Optional<String> bootstrap(MemberService members, Config config) {
-    return members.bootstrapAdmin(config.adminUser(), config.adminPassword()).toCompletableFuture().join();
+  private static void closeAll(List<AutoCloseable> closers) {
+    for (AutoCloseable closer : closers) {
+      try {
+        closer.close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping: {}", e.toString());
+      }
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

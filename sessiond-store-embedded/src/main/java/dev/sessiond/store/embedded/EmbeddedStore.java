@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,8 @@ public final class EmbeddedStore implements AutoCloseable {
   private final FileChannel lockChannel;
   private final Connection connection;
   private final SqliteThread sql;
-  private Checkpointer checkpointer;
+  private volatile Checkpointer checkpointer;
+  private final CompletableFuture<Void> loaded = new CompletableFuture<>();
   private final EmbeddedSessionStore sessions;
   private final EmbeddedMemberStore members;
   private final EmbeddedWebhookCursorStore webhookCursors;
@@ -44,7 +46,25 @@ public final class EmbeddedStore implements AutoCloseable {
     this.webhookCursors = new EmbeddedWebhookCursorStore(sql, clock);
   }
 
+  /** Opens the store and waits for its sessions to be loaded into memory. */
   public static EmbeddedStore open(Path dataDir, Clock clock) {
+    EmbeddedStore store = opening(dataDir, clock);
+    try {
+      store.loaded.join();
+      return store;
+    } catch (CompletionException e) {
+      store.close();
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  /**
+   * Opens the store and starts loading its sessions into memory on the store's thread; returns
+   * at once. Every read and write of the store queues behind the load (one thread), but nothing
+   * may read the in-memory session index (verify, lists) before {@link #loaded()} completes: a
+   * server listens only after it.
+   */
+  public static EmbeddedStore opening(Path dataDir, Clock clock) {
     Path lockFile = dataDir.resolve("sessiond.lock");
     FileChannel channel = null;
     try {
@@ -81,27 +101,44 @@ public final class EmbeddedStore implements AutoCloseable {
       EmbeddedStore store = new EmbeddedStore(channel, c, clock, 0);
       long start = System.nanoTime();
       long now = clock.millis();
-      int loaded = store.sql.read("load sessions", connection -> store.sessions.load(connection, now)).join();
-      LOG.info("loaded {} sessions from {} in {} ms", loaded, dataDir, (System.nanoTime() - start) / 1_000_000);
-      store.sql.every(FLUSH_TOUCHES_MS, store.sessions::flushTouches);
-      store.checkpointer = new Checkpointer(url, CHECKPOINT_MS, () -> store.sql.read("checkpoint the WAL", connection -> {
-        connection.commit();   // ends a read the connection may still hold (a checkpoint needs none)
-        try (Statement st = connection.createStatement()) {
-          st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+      store.sql.read("load sessions", connection -> {
+        int loaded = store.sessions.load(connection, now);
+        LOG.info("loaded {} sessions from {} in {} ms", loaded, dataDir, (System.nanoTime() - start) / 1_000_000);
+        store.checkpointer = new Checkpointer(url, CHECKPOINT_MS, () -> store.sql.read("checkpoint the WAL", cc -> {
+          cc.commit();   // ends a read the connection may still hold (a checkpoint needs none)
+          try (Statement st = cc.createStatement()) {
+            st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+          }
+          return null;
+        }));
+        return loaded;
+      }).whenComplete((n, e) -> {
+        if (e == null) {
+          store.loaded.complete(null);
+        } else {
+          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          store.loaded.completeExceptionally(new IllegalStateException(
+              "cannot open the database in " + dataDir + ": " + cause.getMessage(), cause));
         }
-        return null;
-      }));
+      });
+      // Queued behind the load on the same thread.
+      store.sql.every(FLUSH_TOUCHES_MS, store.sessions::flushTouches);
       return store;
     } catch (IOException e) {
       closeQuietly(channel);
       throw new UncheckedIOException("cannot open data directory " + dataDir, e);
-    } catch (SQLException | CompletionException e) {
+    } catch (SQLException e) {
       closeQuietly(channel);
       throw new IllegalStateException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(channel);
       throw e;
     }
+  }
+
+  /** Completes when the sessions are in memory (exceptionally when they could not be loaded). */
+  public CompletableFuture<Void> loaded() {
+    return loaded;
   }
 
   public EmbeddedSessionStore sessions() {
