@@ -92,4 +92,43 @@ class SessionIndexTest {
     index.remove(s.id());
     assertThat(index.touch(later)).isNull();
   }
+
+  @Test
+  void aDetachedUserIsGoneFromEveryReadBeforeItsEntriesAreReclaimed() {
+    SessionIndex index = new SessionIndex();
+    List<Session> heavy = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      heavy.add(session("heavy"));
+      index.put(heavy.get(i));
+    }
+    Session other = session("other");
+    index.put(other);
+    Session expiring = session("other");
+    index.put(expiring);
+
+    assertThat(index.detachUser("heavy")).isEqualTo(5);
+    for (Session s : heavy) {
+      assertThat(index.byId(s.id(), now)).isNull();
+      assertThat(index.byToken(s.tokenHash(), now)).isNull();
+      assertThat(index.touch(s.touchedAt(now.plusSeconds(1), Duration.ofHours(1)))).isNull();
+      assertThat(index.remove(s.id())).isNull();
+    }
+    assertThat(index.page(null, null, 100, now)).containsExactlyInAnyOrder(other, expiring);
+    assertThat(index.page("heavy", null, 100, now)).isEmpty();
+    assertThat(index.users(null, 100, now)).containsExactly("other");
+    assertThat(index.counts()).isEqualTo(new SessionStore.Counts(2, 1));
+    assertThat(index.removeExpired(now.plus(Duration.ofHours(3)))).containsExactlyInAnyOrder(other, expiring);
+    assertThat(index.detachUser("heavy")).isZero();
+
+    // The user signs in again before the reclaim: the new sessions are seen, the old stay gone.
+    Session again = session("heavy");
+    index.put(again);
+    assertThat(index.page("heavy", null, 100, now)).containsExactly(again);
+    index.reclaim();
+    assertThat(index.page(null, null, 100, now)).containsExactly(again);
+    assertThat(index.byId(again.id(), now)).isEqualTo(again);
+    assertThat(index.counts()).isEqualTo(new SessionStore.Counts(1, 1));
+    assertThat(index.removeUser("heavy")).isEqualTo(1);
+    assertThat(index.counts()).isEqualTo(new SessionStore.Counts(0, 0));
+  }
 }

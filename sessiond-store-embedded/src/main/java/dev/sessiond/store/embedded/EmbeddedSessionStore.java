@@ -232,7 +232,10 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
       }
       return n;
     }, n -> {
-      index.removeUser(userId);
+      // Gone from every read now; the ID index's entries go once the caller has its answer.
+      if (index.detachUser(userId) > 0) {
+        sql.afterwards(index::reclaim);
+      }
       if (n > 0) {
         waiters.wake();
       }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,15 @@ final class SqliteThread implements AutoCloseable {
       done.completeExceptionally(unavailable(what, e));
     }
     return done;
+  }
+
+  /** Runs {@code task} on the thread after the writes queued so far have completed their stages. */
+  void afterwards(Runnable task) {
+    try {
+      thread.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();   // closed: nobody is waiting for an answer any more
+    }
   }
 
   void every(long millis, Runnable task) {
