@@ -23,7 +23,7 @@ mark() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir=="le") ? (v<=t) 
 # a/b with two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b == 0) ? 0 : a/b}'; }
 # key=value from a "k1=v1 k2=v2" line: field "$line" key
-field() { echo "$1" | grep -o "$2=[^ ]*" | cut -d= -f2; }
+field() { echo " $1" | grep -oE " $2=[^ ]*" | head -n1 | cut -d= -f2; }   # the key itself, not one ending in it
 
 CLK_TCK="$(getconf CLK_TCK)"
 # user + system CPU time of processes, in clock ticks (fields 14 and 15 of /proc/<pid>/stat,
