@@ -206,11 +206,16 @@ heap_after_users="$(metric_heap)"
 users_count="$(curl -s "${auth[@]}" "http://127.0.0.1:$PORT/sessions" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 users_growth_mb="$(awk -v a="$heap_after_users" -v b="$heap_before_users" 'BEGIN {printf "%.1f", (a-b)/1048576}')"
 
+# The store's own share, from its timer (sessiond_store_seconds_sum{op="delete_by_user"}): this is
+# the run's only revocation by user, so the sum's growth is this call.
+store_sum() { curl -s "${auth[@]}" "http://127.0.0.1:$PORT/metrics" \
+  | awk '/^sessiond_store_seconds_sum/ && /op="delete_by_user"/ {s += $NF} END {printf "%.6f\n", s + 0}'; }
+heavy_store_before="$(store_sum)"
 heavy_ms="$(time_ms -X DELETE "${auth[@]}" "http://127.0.0.1:$PORT/sessions/heavy-user")"
+heavy_store_ms="$(awk -v a="$(store_sum)" -v b="$heavy_store_before" 'BEGIN {printf "%.2f", (a - b) * 1000}')"
 # What durability alone costs on the disk that holds the store, in the same run.
 probe="$(java -jar "$BENCH_JAR" fsync "$work/data/probe" "$([ "$quick" = 1 ] && echo 20 || echo 200)")"
 commit_ms="$(field "$probe" commit_p50_ms)"
-heavy_rest="$(awk -v a="$heavy_ms" -v b="$commit_ms" 'BEGIN {printf "%.2f", a - b}')"
 
 # --- live connections, then clear-all with every socket open -----------------------------------
 java -Xmx3g -jar "$BENCH_JAR" ws "$PORT" "$API_TOKEN" "$work/tokens" "$SOCKETS" "$ROUNDS" "$SERVER_PID" "$SOURCES" "$HEARTBEAT_WINDOW" > "$work/ws.out"
@@ -230,7 +235,7 @@ row "$EMBEDDED" "| heap per live session (after GC, loaded minus empty) | $per_s
 row "$EMBEDDED" "| GET /api/sessions?limit=100, first page | $first_ms ms | ≤ 20: $(mark "$first_ms" 20 le) |"
 row "$EMBEDDED" "| GET /api/sessions?limit=100, deep page (after the ${VERIFY_TOKENS}/2-th ID) | $deep_ms ms | ≤ 20: $(mark "$deep_ms" 20 le) |"
 row "$EMBEDDED" "| GET /sessions, $users_count users, streamed | $users_ms ms, heap +$users_growth_mb MB (no GC between) | < 64 MB: $(mark "$users_growth_mb" 64 le) |"
-row "$EMBEDDED" "| DELETE /sessions/heavy-user ($HEAVY sessions among all) | $heavy_ms ms: one SQLite commit (below) + $heavy_rest ms of ours | ≤ 10: $(mark "$heavy_ms" 10 le) |"
+row "$EMBEDDED" "| DELETE /sessions/heavy-user ($HEAVY sessions among all; one request, curl's total) | $heavy_ms ms: the store's own part $heavy_store_ms ms (its timer; one SQLite commit, below, is in it), HTTP and the rest $(awk -v a="$heavy_ms" -v b="$heavy_store_ms" 'BEGIN {printf "%.2f", a - b}') ms | ≤ 10: $(mark "$heavy_ms" 10 le) |"
 row "$EMBEDDED" "| same disk, same run: one fsync (4 KiB append + force); one SQLite commit of one row (WAL, synchronous=FULL) | fsync p50 $(field "$probe" fsync_p50_ms) ms (p99 $(field "$probe" fsync_p99_ms)); commit p50 $commit_ms ms (p99 $(field "$probe" commit_p99_ms)) | reported |"
 row "$EMBEDDED" "| POST /sessions/clear, every session, $(field "$clear_line" sockets) sockets open: answer | $(field "$clear_line" http_ms) ms, $(field "$clear_line" answer) | ≤ 1000: $(mark "$(field "$clear_line" http_ms)" 1000 le) |"
 
