@@ -7,6 +7,16 @@
 # Tables come out in the order their sections were first named; rows in the order added.
 # Server CPU per request: wrk_measure "<pids>" <wrk args> (see below) beside nginx's.
 
+# Processes the script started go in pids; on exit each is stopped by PID (TERM, then KILL) and
+# $work is removed. The caller sets the trap: trap cleanup EXIT
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  sleep 0.5
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 now_ms() { date +%s%3N; }
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }

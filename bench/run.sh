@@ -74,17 +74,9 @@ BENCH_JAR="$root/sessiond-bench/target/sessiond-bench.jar"
 
 work="$(mktemp -d /tmp/sessiond-bench.XXXXXX)"
 chmod 755 "$work"   # nginx workers run as an unprivileged user
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  sleep 0.5
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
+trap cleanup EXIT
 metric_heap() { curl -s -H "Authorization: Bearer $API_TOKEN" "http://127.0.0.1:$PORT/metrics" \
   | awk '/^jvm_memory_used_bytes/ && /area="heap"/ {s+=$NF} END {printf "%d\n", s}'; }
 gc_heap() { jcmd "$SERVER_PID" GC.run >/dev/null; jcmd "$SERVER_PID" GC.run >/dev/null; metric_heap; }

@@ -36,16 +36,9 @@ fi
 SERVER_JAR="$root/sessiond-server/target/sessiond.jar"
 BENCH_JAR="$root/sessiond-bench/target/sessiond-bench.jar"
 work="$(mktemp -d /tmp/sessiond-soak.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  sleep 0.5
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
+trap cleanup EXIT
 
 API_TOKEN="soak-api-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export API_TOKEN
