@@ -71,18 +71,16 @@ public final class Json {
 
   /**
    * {@code value} as JSON, written straight into the buffer that is sent. A SessionData (the
-   * answer of every verification) is written by {@link SessionDataJson} on a generator of the
-   * mapper's, without the mapper's per-call serializer lookups, when it has nothing only the
-   * mapper can write (plugins).
+   * answer of every verification) is written as bytes by {@link SessionDataBytes}, without a
+   * generator, when it has nothing only the mapper can write (plugins).
    */
   public static Buffer encode(Object value) {
+    if (value instanceof SessionData d && SessionDataJson.needsNoMapper(d)) {
+      return SessionDataBytes.encode(d);
+    }
     Buffer out = Buffer.buffer(1024);
     try (JsonGenerator gen = MAPPER.createGenerator(new BufferOutput(out), JsonEncoding.UTF8)) {
-      if (value instanceof SessionData d && SessionDataJson.needsNoMapper(d)) {
-        SessionDataJson.write(d, gen, null);
-      } else {
-        MAPPER.writeValue(gen, value);
-      }
+      MAPPER.writeValue(gen, value);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
     }

@@ -39,7 +39,10 @@ class SessionDataJsonTest {
         new SessionData("id2", "user-2", admin, live, t, t.plusNanos(1), t.plusSeconds(3600), "", "", "unknown client",
             true, "token-x"),
         new SessionData("id3", "user-3", member, gone, t, t, t, "::1", "curl/8", "curl 8", false, null),
-        new SessionData("id4", "u", null, null, null, null, null, null, null, null, null, null))) {
+        new SessionData("id4", "u", null, null, null, null, null, null, null, null, null, null),
+        new SessionData("id5", "u\u0001\u007f", Profile.member("x".repeat(256)), new SessionState(true, true, t, t, 12),
+            Instant.parse("+10000-01-01T00:00:00Z"), Instant.MAX, Instant.MIN, "10.0.0.1", "\u00ff".repeat(1500) + "\ud83d\ude00",
+            "\n\r\b\f\u001f", null, null))) {
       assertThat(Json.MAPPER.writeValueAsString(d)).isEqualTo(PLAIN.writeValueAsString(d));
       assertThat(Json.encode(d).toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(PLAIN.writeValueAsString(d));
       assertThat(Json.MAPPER.writeValueAsString(List.of(d, d))).isEqualTo(PLAIN.writeValueAsString(List.of(d, d)));
