@@ -45,9 +45,9 @@ public final class Populate {
       SessionStore store = redis ? new RedisSessionStore(connection, Clock.systemUTC()) : ((EmbeddedStore) closer).sessions();
       List<CompletableFuture<Void>> batch = new ArrayList<>();
       for (int i = 0; i < sessions + heavy; i++) {
-        String token = Tokens.newToken();
         String user = i < sessions ? "user-" + (i % users) : "heavy-user";
-        Session s = new Session(Tokens.newId(), user, Tokens.hash(token), profile, now, now,
+        String token = store.newToken(user);
+        Session s = new Session(store.newId(user), user, Tokens.hash(token), profile, now, now,
             now.plus(Duration.ofHours(23)), now.plus(Duration.ofHours(23)), "127.0.0.1", "bench");
         if (i < tokensToWrite) {
           out.write(s.id() + " " + token + "\n");

@@ -60,9 +60,9 @@ public final class SessionService {
       lifetime = request.ttl().compareTo(lifetime) < 0 ? request.ttl() : lifetime;
     }
     Instant now = clock.instant();
-    String token = Tokens.newToken();
+    String token = store.newToken(request.userId());
     Instant deadline = now.plus(lifetime);
-    Session session = new Session(Tokens.newId(), request.userId(), Tokens.hash(token),
+    Session session = new Session(store.newId(request.userId()), request.userId(), Tokens.hash(token),
         request.profile() == null ? Profile.member("") : request.profile(),
         now, now, now.plus(policy.idleTimeout()), deadline, request.ip(), request.userAgent());
     return makeRoom(session.userId())

@@ -42,6 +42,16 @@ final class TimedSessionStore implements SessionStore {
   }
 
   @Override
+  public String newToken(String userId) {
+    return store.newToken(userId);
+  }
+
+  @Override
+  public String newId(String userId) {
+    return store.newId(userId);
+  }
+
+  @Override
   public CompletionStage<Void> create(Session session, Actor actor) {
     return time("create", () -> store.create(session, actor));
   }

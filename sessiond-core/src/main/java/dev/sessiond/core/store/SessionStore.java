@@ -25,7 +25,21 @@ public interface SessionStore extends AutoCloseable {
   /** The log this store appends to with every change; the same instance on every call. */
   EventLog log();
 
-  /** Adds the session; logs {@code session.created}. */
+  /**
+   * A new session's token for {@code userId}. A session given to {@link #create} must carry the
+   * hash of a token and an ID drawn here: a store that places sessions by their token hash and ID
+   * (the Redis store's shards on a Cluster) draws them so that both name the user's place.
+   */
+  default String newToken(String userId) {
+    return dev.sessiond.core.Tokens.newToken();
+  }
+
+  /** A new session's ID for {@code userId}; see {@link #newToken}. */
+  default String newId(String userId) {
+    return dev.sessiond.core.Tokens.newId();
+  }
+
+  /** Adds the session (its token and ID drawn by {@link #newToken} and {@link #newId}); logs {@code session.created}. */
   CompletionStage<Void> create(Session session, Actor actor);
 
   CompletionStage<Optional<Session>> findByTokenHash(String tokenHash);

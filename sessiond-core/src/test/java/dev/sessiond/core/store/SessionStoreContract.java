@@ -49,7 +49,7 @@ public abstract class SessionStoreContract {
 
   protected Session session(String userId, Duration life) {
     Instant now = clock.instant();
-    return new Session(Tokens.newId(), userId, Tokens.hash(Tokens.newToken()), Profile.member(userId), now, now,
+    return new Session(store.newId(userId), userId, Tokens.hash(store.newToken(userId)), Profile.member(userId), now, now,
         now.plus(life), now.plus(Duration.ofHours(24)), "127.0.0.1", "test");
   }
 

@@ -21,10 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sessions and their event log in Redis or Redis Cluster. Keys ({@code g} is the generation,
- * {@code P} the prefix {@code {sd}:}; a "tree" is a directory ZSET of bucket lower bounds plus
- * buckets {@code <tree>:<lower bound>}, HASHes of at most {@link Scripts#BUCKET} fields, the first
- * bucket's bound being the empty string):
+ * Sessions and their event log in Redis or Redis Cluster, in S shards ({@link Shards}): S = 1
+ * on standalone and Sentinel, 12 on a new Cluster. Keys of a shard ({@code g} is its generation,
+ * {@code P} its prefix: {@code {sd}:} when S = 1, {@code {sd<i>.<n>}:} for shard i of S > 1; a
+ * "tree" is a directory ZSET of bucket lower bounds plus buckets {@code <tree>:<lower bound>},
+ * HASHes of at most {@link Scripts#BUCKET} fields, the first bucket's bound being the empty
+ * string):
  *
  * <pre>
  * P gen                  STRING  generation g; POST /sessions/clear increments it        INCR (in a script)
@@ -41,10 +43,15 @@ import org.slf4j.LoggerFactory;
  *                                read XRANGE (after, +), follow XREAD BLOCK, trim XTRIM MINID
  * </pre>
  *
- * <p>Every change is one Lua script ({@link Scripts}) that makes the change and appends its
- * event to {@code P log}, so Redis applies both or neither. A script may only touch keys of
- * one hash slot on a Cluster, and the log is one ordered Stream, so every key shares the hash
- * tag {@code {sd}}: on a Cluster all of sessiond's data lives on one master (and its replicas).
+ * <p>{@code {sd}:shards} (STRING) holds S on a Cluster, written by the first node. Every change
+ * is one Lua script ({@link Scripts}) on one shard that makes the change and appends its event
+ * to that shard's {@code P log}, so Redis applies both or neither. A session lives in its user's
+ * shard, and its token hash and ID name that shard (drawn by {@link #newToken}, {@link #newId}),
+ * so verify reads one slot in one round trip, and a revocation by ID or by user, a touch, a
+ * profile update and a user's pages are one script on one master. What spans users spans the
+ * shards: clear (S = 1: one script; S > 1: one generation bump per shard, then one event in
+ * shard 0), pages of every user (each shard's page, merged: S pages), counts, purge, and the log
+ * ({@link ShardedLog}: a cursor of S positions).
  *
  * <p>Memory (issue 16: at most 600 bytes a session): a session's value is one compact string,
  * and its index entries are fields of small listpack-encoded hashes (about 80 bytes in the ID
@@ -55,27 +62,51 @@ import org.slf4j.LoggerFactory;
  * verification needs no sweep. Purge walks the expiry buckets of the minutes that have passed,
  * removes the sessions from the indexes and logs each as expired, once across all nodes; a
  * session touched meanwhile is filed again under its new minute (touch itself only rewrites the
- * value and the user tree's entry). Clear is one O(1) script that reads the session count,
- * increments the generation and logs one event: from then on every node refuses every older
+ * value and the user tree's entry). Clear is O(S): it reads each shard's session count and
+ * increments its generation, and logs one event: from then on every node refuses every older
  * session (verify compares generations), and the old keys are deleted in the background. Keys of
  * earlier layouts ({@code {sd}:s:}, {@code {sd}:all:g}, ...) are never read. Thread-safe.
  */
 public final class RedisSessionStore implements SessionStore {
 
+  /** Shard 0's generation key when S = 1, the only one on standalone and Sentinel. */
   static final String GEN = Scripts.PREFIX + "gen";
-  private static final String[] KEYS = {GEN};
   private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
   private static final int BATCH = 1000;
 
   private final RedisConnection redis;
   private final Clock clock;
-  private final StreamLog log;
+  private final Shards shards;
+  private final EventLog log;
+  private final AutoCloseable logCloser;
+  /** The last (ms, seq) given to an entry ID with S > 1: orders this node's same-millisecond changes across shards. */
+  private long seqMillis = -1;
+  private long seq;
 
+  /** Reads (on a Cluster, at first start writes) the deployment's shard count: blocks, once. */
   public RedisSessionStore(RedisConnection redis, Clock clock) {
+    this(redis, clock, Shards.load(redis));
+  }
+
+  RedisSessionStore(RedisConnection redis, Clock clock, Shards shards) {
     this.redis = redis;
     this.clock = clock;
-    this.log = new StreamLog(redis);
-    forgetPreviousLayout();
+    this.shards = shards;
+    if (shards.count() == 1) {
+      StreamLog one = new StreamLog(redis, shards.log(0));
+      this.log = one;
+      this.logCloser = one;
+      forgetPreviousLayout();
+    } else {
+      ShardedLog many = new ShardedLog(redis, shards);
+      this.log = many;
+      this.logCloser = many;
+    }
+  }
+
+  /** How many shards this deployment has. */
+  public int shards() {
+    return shards.count();
   }
 
   /**
@@ -96,16 +127,33 @@ public final class RedisSessionStore implements SessionStore {
     });
   }
 
-  static String tok(String hash) {
-    return Scripts.PREFIX + "k:" + hash;
+  @Override
+  public String newToken(String userId) {
+    return shards.newToken(userId);
   }
 
-  /** Runs a script by its SHA-1, sending its text only when Redis does not have it yet. */
-  private <T> CompletableFuture<T> script(String what, String script, ScriptOutputType type, List<String> args) {
+  @Override
+  public String newId(String userId) {
+    return shards.newId(userId);
+  }
+
+  /** Runs a script on a shard (KEYS[1]: its generation key) by its SHA-1, sending its text only when Redis does not have it yet. */
+  private <T> CompletableFuture<T> script(String what, int shard, String script, ScriptOutputType type, List<String> args) {
+    String[] keys = {shards.gen(shard)};
     String[] argv = args.toArray(String[]::new);
     String sha = Scripts.sha(script);
-    return redis.run(what, c -> c.<T>evalsha(sha, type, KEYS, argv).toCompletableFuture()
-        .exceptionallyCompose(e -> noScript(e) ? c.<T>eval(script, type, KEYS, argv) : CompletableFuture.failedFuture(e)));
+    return redis.run(what, c -> c.<T>evalsha(sha, type, keys, argv).toCompletableFuture()
+        .exceptionallyCompose(e -> noScript(e) ? c.<T>eval(script, type, keys, argv) : CompletableFuture.failedFuture(e)));
+  }
+
+  /** The script run on every shard, its answers in shard order. */
+  private <T> CompletableFuture<List<T>> everywhere(String what, String script, ScriptOutputType type, List<String> args) {
+    List<CompletableFuture<T>> all = new ArrayList<>();
+    for (int i = 0; i < shards.count(); i++) {
+      all.add(this.<T>script(what, i, script, type, args));
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
   }
 
   private static boolean noScript(Throwable e) {
@@ -114,29 +162,58 @@ public final class RedisSessionStore implements SessionStore {
         || (cause != null && cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"));
   }
 
+  /** ARGV[1] of a change: now, and with S > 1 the entry ID's sequence number ({@code now-seq}). */
+  private String stamp(long now) {
+    return stamp(now, 1);
+  }
+
+  /** As {@link #stamp(long)}, reserving {@code entries} sequence numbers for a script that logs that many at most. */
+  private String stamp(long now, int entries) {
+    if (shards.count() == 1) {
+      return Long.toString(now);
+    }
+    synchronized (this) {
+      if (now > seqMillis) {
+        seqMillis = now;
+        seq = 0;
+      }
+      String out = now + "-" + seq;
+      seq += entries;
+      return out;
+    }
+  }
+
   private List<String> head(long nowMillis, String... more) {
     List<String> args = new ArrayList<>();
-    args.add(Long.toString(nowMillis));
+    args.add(stamp(nowMillis));
     args.addAll(List.of(more));
     return args;
   }
 
   @Override
   public CompletionStage<Void> create(Session s, Actor actor) {
+    int shard = shards.ofUser(s.userId());
+    if (shards.ofTokenHash(s.tokenHash()) != shard || shards.ofId(s.id()) != shard) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "session " + s.id() + ": its token and ID were not drawn by newToken and newId for its user"));
+    }
     long now = clock.millis();
     List<String> args = head(now, s.id(), s.userId(), s.tokenHash(), Long.toString(s.expiresAt().toEpochMilli()),
         Long.toString(s.lastSeenAt().toEpochMilli()), Codec.body(s));
     args.addAll(StreamLog.fields(Event.of(Event.Type.SESSION_CREATED, Instant.ofEpochMilli(now), null, null, null, null, actor)));
     args.addAll(List.of("s", s.id(), "u", s.userId()));
-    return this.<String>script("create a session", Scripts.CREATE, ScriptOutputType.VALUE, args).thenApply(id -> null);
+    return this.<String>script("create a session", shard, Scripts.CREATE, ScriptOutputType.VALUE, args).thenApply(id -> null);
   }
 
   @Override
   public CompletionStage<Optional<Session>> findByTokenHash(String tokenHash) {
+    int shard = shards.ofTokenHash(tokenHash);
+    String key = shards.prefix(shard) + "k:" + tokenHash;
+    String gen = shards.gen(shard);
     return redis.run("verify a session", c -> {
-      CompletableFuture<String> value = c.get(tok(tokenHash)).toCompletableFuture();
-      CompletableFuture<String> g = c.get(GEN).toCompletableFuture();
-      return value.thenCombine(g, (v, gen) -> live(tokenHash, v, gen == null ? "0" : gen));
+      CompletableFuture<String> value = c.get(key).toCompletableFuture();
+      CompletableFuture<String> g = c.get(gen).toCompletableFuture();
+      return value.thenCombine(g, (v, current) -> live(tokenHash, v, current == null ? "0" : current));
     });
   }
 
@@ -150,7 +227,7 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public CompletionStage<Optional<Session>> findById(String id) {
-    return this.<List<Object>>script("find a session", Scripts.FIND, ScriptOutputType.MULTI, List.of(id))
+    return this.<List<Object>>script("find a session", shards.ofId(id), Scripts.FIND, ScriptOutputType.MULTI, List.of(id))
         .thenApply(r -> sessions(r).stream().filter(s -> s.id().equals(id)).findFirst());
   }
 
@@ -168,9 +245,9 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public CompletionStage<Void> touch(Session t) {
-    return this.<Long>script("record session use", Scripts.TOUCH, ScriptOutputType.INTEGER, List.of(t.tokenHash(), t.id(),
-        t.userId(), Long.toString(t.lastSeenAt().toEpochMilli()), Long.toString(t.expiresAt().toEpochMilli())))
-        .thenApply(n -> null);
+    return this.<Long>script("record session use", shards.ofTokenHash(t.tokenHash()), Scripts.TOUCH, ScriptOutputType.INTEGER,
+        List.of(t.tokenHash(), t.id(), t.userId(), Long.toString(t.lastSeenAt().toEpochMilli()),
+            Long.toString(t.expiresAt().toEpochMilli()))).thenApply(n -> null);
   }
 
   private List<String> revocation(long now, String id, Actor actor, String reason) {
@@ -181,26 +258,48 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public CompletionStage<Integer> delete(String id, Actor actor, String reason) {
-    return this.<Long>script("delete a session", Scripts.DELETE, ScriptOutputType.INTEGER,
+    return this.<Long>script("delete a session", shards.ofId(id), Scripts.DELETE, ScriptOutputType.INTEGER,
         revocation(clock.millis(), id, actor, reason)).thenApply(Long::intValue);
   }
 
   @Override
   public CompletionStage<Integer> deleteByUser(String userId, Actor actor, String reason) {
-    return this.<Long>script("delete a user's sessions", Scripts.DELETE_USER, ScriptOutputType.INTEGER,
+    return this.<Long>script("delete a user's sessions", shards.ofUser(userId), Scripts.DELETE_USER, ScriptOutputType.INTEGER,
         revocation(clock.millis(), userId, actor, reason)).thenApply(Long::intValue);
   }
 
+  /**
+   * S = 1: one script bumps the generation and logs the event. S > 1: every shard's generation
+   * is bumped (in parallel, one script each), then one event with the total is logged in shard 0:
+   * every session is refused from its shard's bump on; a node that dies in between leaves the
+   * clear unacknowledged and unlogged, and the caller's retry logs it.
+   */
   @Override
   public CompletionStage<Integer> deleteAll(Actor actor) {
     long now = clock.millis();
-    List<String> args = head(now);
-    args.addAll(StreamLog.fields(Event.of(Event.Type.SESSION_REVOKED, Instant.ofEpochMilli(now), null, null, null,
-        Reasons.CLEAR, actor)));
-    return this.<List<Object>>script("clear every session", Scripts.CLEAR, ScriptOutputType.MULTI, args).thenApply(r -> {
-      cleanUp(((Number) r.get(1)).longValue());
-      return ((Number) r.get(0)).intValue();
-    });
+    List<String> fields = StreamLog.fields(Event.of(Event.Type.SESSION_REVOKED, Instant.ofEpochMilli(now), null, null, null,
+        Reasons.CLEAR, actor));
+    if (shards.count() == 1) {
+      List<String> args = head(now);
+      args.addAll(fields);
+      return this.<List<Object>>script("clear every session", 0, Scripts.CLEAR, ScriptOutputType.MULTI, args).thenApply(r -> {
+        cleanUp(0, ((Number) r.get(1)).longValue());
+        return ((Number) r.get(0)).intValue();
+      });
+    }
+    return this.<List<Object>>everywhere("clear every session", Scripts.BUMP, ScriptOutputType.MULTI, List.of(Long.toString(now)))
+        .thenCompose(parts -> {
+          long n = 0;
+          for (int i = 0; i < parts.size(); i++) {
+            n += ((Number) parts.get(i).get(0)).longValue();
+            cleanUp(i, ((Number) parts.get(i).get(1)).longValue());
+          }
+          List<String> args = head(now);
+          args.addAll(fields);
+          args.addAll(List.of("c", Long.toString(n)));
+          long total = n;
+          return this.<String>script("log a clear", 0, Scripts.LOG, ScriptOutputType.VALUE, args).thenApply(id -> (int) total);
+        });
   }
 
   @Override
@@ -210,59 +309,95 @@ public final class RedisSessionStore implements SessionStore {
     args.addAll(StreamLog.fields(Event.of(Event.Type.SESSION_DISCONNECTED, Instant.ofEpochMilli(now), null, null, null, null,
         actor)));
     args.addAll(List.of("s", sessionId, "u", userId));
-    return this.<String>script("log a disconnect", Scripts.LOG, ScriptOutputType.VALUE, args).thenApply(id -> null);
+    return this.<String>script("log a disconnect", shards.ofUser(userId), Scripts.LOG, ScriptOutputType.VALUE, args)
+        .thenApply(id -> null);
   }
 
-  /** Deletes the keys of generation {@code g} in the background, a bucket at a time. */
-  private void cleanUp(long g) {
-    this.<Long>script("clean up a generation", Scripts.CLEAN_UP, ScriptOutputType.INTEGER, List.of(Long.toString(g)))
+  /** Deletes a shard's keys of generation {@code g} in the background, a bucket at a time. */
+  private void cleanUp(int shard, long g) {
+    this.<Long>script("clean up a generation", shard, Scripts.CLEAN_UP, ScriptOutputType.INTEGER, List.of(Long.toString(g)))
         .whenComplete((more, e) -> {
           if (e != null) {
             LOG.warn("cleaning up cleared sessions stopped (their keys expire on their own): {}", e.getMessage());
           } else if (more == 1) {
-            cleanUp(g);
+            cleanUp(shard, g);
           }
         });
   }
 
+  /** A user's page comes from the user's shard; a page of everyone's merges each shard's page (cost: S pages). */
   @Override
   public CompletionStage<List<Session>> list(String userId, String after, int limit) {
-    return this.<List<Object>>script("list sessions", Scripts.LIST, ScriptOutputType.MULTI, List.of(
-        Long.toString(clock.millis()), after == null ? "" : after, Integer.toString(limit), userId == null ? "" : userId))
-        .thenApply(this::sessions);
+    List<String> args = List.of(Long.toString(clock.millis()), after == null ? "" : after, Integer.toString(limit),
+        userId == null ? "" : userId);
+    if (userId != null || shards.count() == 1) {
+      return this.<List<Object>>script("list sessions", userId == null ? 0 : shards.ofUser(userId), Scripts.LIST,
+          ScriptOutputType.MULTI, args).thenApply(this::sessions);
+    }
+    return this.<List<Object>>everywhere("list sessions", Scripts.LIST, ScriptOutputType.MULTI, args).thenApply(pages -> {
+      List<Session> all = new ArrayList<>();
+      pages.forEach(p -> all.addAll(sessions(p)));
+      all.sort(java.util.Comparator.comparing(Session::id, RedisSessionStore::byBytes));
+      return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+    });
   }
 
   @Override
   public CompletionStage<List<String>> listUsers(String after, int limit) {
-    return this.<List<Object>>script("list users", Scripts.USERS, ScriptOutputType.MULTI, List.of(
-        Long.toString(clock.millis()), after == null ? "" : after, Integer.toString(limit)))
-        .thenApply(r -> r.stream().map(String.class::cast).toList());
+    return this.<List<Object>>everywhere("list users", Scripts.USERS, ScriptOutputType.MULTI, List.of(
+        Long.toString(clock.millis()), after == null ? "" : after, Integer.toString(limit))).thenApply(pages -> {
+          List<String> all = new ArrayList<>();
+          pages.forEach(p -> p.forEach(u -> all.add((String) u)));
+          all.sort(RedisSessionStore::byBytes);
+          return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+        });
+  }
+
+  /** Redis's order of strings (their UTF-8 bytes), in which each shard's page comes. */
+  private static int byBytes(String a, String b) {
+    return java.util.Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Override
   public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
-    return this.<Long>script("update profiles", Scripts.SET_PROFILE, ScriptOutputType.INTEGER,
+    return this.<Long>script("update profiles", shards.ofUser(userId), Scripts.SET_PROFILE, ScriptOutputType.INTEGER,
         List.of(Codec.compact(profile), userId)).thenApply(Long::intValue);
   }
 
   @Override
   public CompletionStage<Counts> counts() {
-    return this.<List<Object>>script("count sessions", Scripts.COUNTS, ScriptOutputType.MULTI, List.of())
-        .thenApply(r -> new Counts(((Number) r.get(0)).longValue(), ((Number) r.get(1)).longValue()));
+    return this.<List<Object>>everywhere("count sessions", Scripts.COUNTS, ScriptOutputType.MULTI, List.of()).thenApply(parts -> {
+      long sessions = 0;
+      long users = 0;
+      for (List<Object> r : parts) {
+        sessions += ((Number) r.get(0)).longValue();
+        users += ((Number) r.get(1)).longValue();
+      }
+      return new Counts(sessions, users);
+    });
   }
 
   @Override
   public CompletionStage<List<Expired>> purgeExpired() {
-    return purge(new ArrayList<>());
+    List<CompletableFuture<List<Expired>>> all = new ArrayList<>();
+    for (int i = 0; i < shards.count(); i++) {
+      all.add(purge(i, new ArrayList<>()));
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      List<Expired> out = new ArrayList<>();
+      all.forEach(f -> out.addAll(f.join()));
+      return out;
+    });
   }
 
-  private CompletableFuture<List<Expired>> purge(List<Expired> acc) {
-    return this.<List<Object>>script("purge expired sessions", Scripts.PURGE, ScriptOutputType.MULTI,
-        List.of(Long.toString(clock.millis()), Integer.toString(BATCH))).thenCompose(r -> {
+  private CompletableFuture<List<Expired>> purge(int shard, List<Expired> acc) {
+    return this.<List<Object>>script("purge expired sessions", shard, Scripts.PURGE, ScriptOutputType.MULTI,
+        List.of(stamp(clock.millis(), BATCH), Integer.toString(BATCH))).thenCompose(r -> {
           for (int i = 0; i + 1 < r.size(); i += 2) {
             acc.add(new Expired((String) r.get(i + 1), (String) r.get(i)));
           }
-          return r.size() / 2 < BATCH ? completedFuture(acc) : purge(acc);
+          return r.size() / 2 < BATCH ? completedFuture(acc) : purge(shard, acc);
         });
   }
 
@@ -278,6 +413,10 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public void close() {
-    log.close();
+    try {
+      logCloser.close();
+    } catch (Exception e) {
+      LOG.warn("closing the event log: {}", e.toString());
+    }
   }
 }

@@ -45,6 +45,16 @@ public final class ReplicatedSessionStore implements SessionStore {
   }
 
   @Override
+  public String newToken(String userId) {
+    return changes.newToken(userId);
+  }
+
+  @Override
+  public String newId(String userId) {
+    return changes.newId(userId);
+  }
+
+  @Override
   public CompletionStage<Void> create(Session session, Actor actor) {
     return replicated("a new session", changes.create(session, actor));
   }

@@ -2,9 +2,9 @@ package dev.sessiond.store.redis;
 
 /**
  * The Lua scripts of {@link RedisSessionStore}: each change and its event in one script, so
- * that Redis applies both or neither. KEYS[1] is always the generation key {@code <P>gen}; every
- * other name is derived inside from its prefix {@code P} (today {@code {sd}:}: every key shares
- * one hash tag, so one script may touch them all on a Cluster).
+ * that Redis applies both or neither. KEYS[1] is always the generation key {@code <P>gen} of one
+ * shard; every other name is derived inside from its prefix {@code P} ({@code {sd}:} when there
+ * is one shard, else the shard's own hash tag: one script touches one slot on a Cluster).
  *
  * <p>The two indexes are small B-trees of hashes (see {@link RedisSessionStore}): a directory
  * ZSET of bucket lower bounds, and buckets of at most {@link #BUCKET} fields, small enough to
@@ -45,8 +45,14 @@ final class Scripts {
       local P = string.sub(KEYS[1], 1, -4)
       local g = redis.call('GET', KEYS[1]) or '0'
       local I, U, N, NU, TMP = P .. g .. ':i', P .. g .. ':u', P .. g .. ':n', P .. g .. ':nu', P .. 'tmp'
+      -- ARGV[1] of a change is its time, ms, and with S > 1 shards '-<seq>': the entry ID's
+      -- first sequence number (the next entries of the script take the next ones), which orders
+      -- one node's same-millisecond changes across shards
+      local NOW = string.match(ARGV[1] or '', '^%d+')
+      local XSEQ = string.match(ARGV[1] or '', '^%d+%-(%d+)$') or '*'
       local function log(now, e)
-        local ok, id = pcall(redis.call, 'XADD', P .. 'log', now .. '-*', unpack(e))
+        local ok, id = pcall(redis.call, 'XADD', P .. 'log', now .. '-' .. XSEQ, unpack(e))
+        if XSEQ ~= '*' then XSEQ = tostring(tonumber(XSEQ) + 1) end
         if ok then return id end
         e[#e + 1] = 'tm'
         e[#e + 1] = now
@@ -129,7 +135,7 @@ final class Scripts {
       local function xadd(m, exp)
         local c = redis.call('GET', P .. 'xc')
         if not c then
-          c = math.floor(tonumber(ARGV[1]) / 60000) - 1
+          c = math.floor(tonumber(NOW) / 60000) - 1
           redis.call('SET', P .. 'xc', c)
         end
         local minute = math.max(math.floor(tonumber(exp) / 60000), tonumber(c) + 1)
@@ -149,7 +155,7 @@ final class Scripts {
 
   /** ARGV: now, sid, uid, tokenHash, exp, last, body ({@link Codec#body}), event fields. */
   static final String CREATE = HEAD + """
-      local now, sid, uid, th, exp = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+      local now, sid, uid, th, exp = NOW, ARGV[2], ARGV[3], ARGV[4], ARGV[5]
       redis.call('SET', tok(th), g .. ' ' .. ARGV[6] .. ' ' .. exp .. ARGV[7])
       tput(I, sid, th)
       tput(U, us(uid, sid), exp)
@@ -176,7 +182,7 @@ final class Scripts {
       local th = tget(I, sid)
       if not th then return 0 end
       local v = redis.call('GET', tok(th))
-      if not v or expOf(v) <= tonumber(ARGV[1]) then return 0 end
+      if not v or expOf(v) <= tonumber(NOW) then return 0 end
       local uid = uidOf(v)
       drop(sid, uid, th)
       local e = tail(3)
@@ -184,7 +190,7 @@ final class Scripts {
       e[#e + 1] = sid
       e[#e + 1] = 'u'
       e[#e + 1] = uid
-      log(ARGV[1], e)
+      log(NOW, e)
       return 1
       """;
 
@@ -200,7 +206,7 @@ final class Scripts {
       for _, sid in ipairs(sids) do
         local th = tget(I, sid)
         local v = th and redis.call('GET', tok(th))
-        if v and expOf(v) > tonumber(ARGV[1]) then n = n + drop(sid, uid, th) end
+        if v and expOf(v) > tonumber(NOW) then n = n + drop(sid, uid, th) end
       end
       if n > 0 then
         local e = tail(3)
@@ -208,7 +214,7 @@ final class Scripts {
         e[#e + 1] = uid
         e[#e + 1] = 'c'
         e[#e + 1] = n
-        log(ARGV[1], e)
+        log(NOW, e)
       end
       return n
       """;
@@ -223,12 +229,23 @@ final class Scripts {
       local e = tail(2)
       e[#e + 1] = 'c'
       e[#e + 1] = n
-      log(ARGV[1], e)
+      log(NOW, e)
+      return {n, tonumber(g)}
+      """;
+
+  /**
+   * ARGV: now. Clear's part in one of S > 1 shards (its event is logged once, in shard 0, after
+   * every shard's part): counts the shard's sessions, moves it to the next generation; returns
+   * {count, old generation}.
+   */
+  static final String BUMP = HEAD + """
+      local n = tonumber(redis.call('GET', N) or '0')
+      redis.call('INCR', KEYS[1])
       return {n, tonumber(g)}
       """;
 
   /** ARGV: now, event fields. */
-  static final String LOG = HEAD + "return log(ARGV[1], tail(2))";
+  static final String LOG = HEAD + "return log(NOW, tail(2))";
 
   /**
    * ARGV: now, batch. Walks the expiry buckets of the minutes up to now from the cursor
@@ -237,7 +254,7 @@ final class Scripts {
    * minute). A minute wholly past is deleted and the cursor moves on. Returns {uid1, sid1, ...}.
    */
   static final String PURGE = HEAD + """
-      local now = tonumber(ARGV[1])
+      local now = tonumber(NOW)
       local out, left = {}, tonumber(ARGV[2])
       local c = redis.call('GET', P .. 'xc')
       if not c then return out end
@@ -262,7 +279,7 @@ final class Scripts {
                 xadd(e, exp)
               else
                 drop(sid, uid, th)
-                log(ARGV[1], {'t', 'e', 's', sid, 'u', uid, 'ak', 'y'})
+                log(NOW, {'t', 'e', 's', sid, 'u', uid, 'ak', 'y'})
                 out[#out + 1] = uid
                 out[#out + 1] = sid
               end

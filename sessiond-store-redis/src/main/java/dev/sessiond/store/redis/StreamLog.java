@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
- * The read side of the event log kept in the Stream {@code {sd}:log}: an event's ID is its
+ * The read side of the event log kept in one Stream ({@code {sd}:log}; with S > 1 shards, each
+ * shard's, read together by {@link ShardedLog}): an event's ID is its
  * Stream entry ID ({@code <ms>-<seq>}), its fields are {@code t} (type: {@code c}reated,
  * {@code r}evoked, {@code e}xpired, {@code d}isconnected; entries of earlier versions spell it
  * out), {@code tm} (time, ms; only when it differs from the ID's, which is the time otherwise),
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  */
 final class StreamLog implements EventLog, AutoCloseable {
 
-  static final String KEY = Scripts.PREFIX + "log";
+  private final String key;
   private static final Pattern ID = Pattern.compile("\\d{1,19}-\\d{1,19}");
   private static final int CHUNK = 1000;
   /** Below the command timeout, so a quiet log is not mistaken for a lost link. */
@@ -41,8 +42,10 @@ final class StreamLog implements EventLog, AutoCloseable {
   private final Object followerLock = new Object();
   private RedisConnection follower;
 
-  StreamLog(RedisConnection redis) {
+  /** The log in the Stream {@code key} (S = 1: {@code {sd}:log}). */
+  StreamLog(RedisConnection redis, String key) {
     this.redis = redis;
+    this.key = key;
   }
 
   /** The event's fields for XADD, without those the script fills in (session, user, count). */
@@ -133,7 +136,7 @@ final class StreamLog implements EventLog, AutoCloseable {
     Range<String> range = Range.from(after == null ? Range.Boundary.unbounded() : Range.Boundary.excluding(after),
         Range.Boundary.unbounded());
     int chunk = q.userId() == null && q.sessionId() == null && q.type() == null ? q.limit() - acc.size() : CHUNK;
-    return redis.run("read the event log", c -> c.xrange(KEY, range, Limit.create(0, chunk))).thenCompose(found -> {
+    return redis.run("read the event log", c -> c.xrange(key, range, Limit.create(0, chunk))).thenCompose(found -> {
       for (StreamMessage<String, String> m : found) {
         Event e = event(m);
         if (q.matches(e)) {
@@ -152,13 +155,13 @@ final class StreamLog implements EventLog, AutoCloseable {
 
   @Override
   public CompletableFuture<Optional<String>> lastId() {
-    return redis.run("read the event log", c -> c.xrevrange(KEY, Range.create("-", "+"), Limit.create(0, 1)))
+    return redis.run("read the event log", c -> c.xrevrange(key, Range.create("-", "+"), Limit.create(0, 1)))
         .thenApply(found -> found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).getId()));
   }
 
   @Override
   public CompletableFuture<Long> trim(Instant before) {
-    return redis.run("trim the event log", c -> c.xtrim(KEY, new XTrimArgs().minId(before.toEpochMilli() + "-0")));
+    return redis.run("trim the event log", c -> c.xtrim(key, new XTrimArgs().minId(before.toEpochMilli() + "-0")));
   }
 
   @Override
@@ -185,7 +188,7 @@ final class StreamLog implements EventLog, AutoCloseable {
     if (left > 0) {
       args.block(Math.min(left, MAX_BLOCK_MS));
     }
-    return f.run("follow the event log", c -> c.xread(args, XReadArgs.StreamOffset.from(KEY, after))).thenCompose(found -> {
+    return f.run("follow the event log", c -> c.xread(args, XReadArgs.StreamOffset.from(key, after))).thenCompose(found -> {
       if (found != null && !found.isEmpty()) {
         return CompletableFuture.completedFuture(found.stream().map(StreamLog::event).toList());
       }

@@ -46,10 +46,10 @@ class RedisSessionTreesTest {
   private void fill(SessionStore store) {
     List<CompletableFuture<Void>> pending = new ArrayList<>();
     for (int i = 0; i < 700; i++) {
-      all.add(session("user-" + (i % 70)));
+      all.add(session(store, "user-" + (i % 70)));
     }
     for (int i = 0; i < 250; i++) {
-      Session s = session("heavy");
+      Session s = session(store, "heavy");
       heavy.add(s);
       all.add(s);
     }
@@ -59,8 +59,8 @@ class RedisSessionTreesTest {
     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
   }
 
-  private Session session(String user) {
-    return new Session(dev.sessiond.core.Tokens.newId(), user, dev.sessiond.core.Tokens.hash(dev.sessiond.core.Tokens.newToken()),
+  private Session session(SessionStore store, String user) {
+    return new Session(store.newId(user), user, dev.sessiond.core.Tokens.hash(store.newToken(user)),
         Profile.member(user), clock.instant(), clock.instant(), clock.instant().plus(Duration.ofHours(1)),
         clock.instant().plus(Duration.ofHours(24)), "127.0.0.1", "test");
   }

@@ -58,14 +58,23 @@ final class SharedRedis {
   }
 
   /**
-   * Empties Redis between tests. The generation starts at a number no earlier test used: a
+   * Empties Redis between tests (a Cluster keeps its {@link Shards#CLUSTER_DEFAULT} shards). The generation starts at a number no earlier test used: a
    * clear's background clean-up of its old generation may still be running, and must not meet
    * the next test's sessions under the same generation.
    */
   static void flush(RedisConnection connection) {
     connection.run("flush", c -> c.flushall()).join();
     String generation = Long.toString(GENERATIONS.addAndGet(1000));
-    connection.run("flush", c -> c.set(RedisSessionStore.GEN, generation)).join();
+    if (!connection.isCluster()) {
+      connection.run("flush", c -> c.set(RedisSessionStore.GEN, generation)).join();
+      return;
+    }
+    connection.run("flush", c -> c.set(Shards.COUNT_KEY, Integer.toString(Shards.CLUSTER_DEFAULT))).join();
+    Shards shards = Shards.of(Shards.CLUSTER_DEFAULT);
+    for (int i = 0; i < shards.count(); i++) {
+      String key = shards.gen(i);
+      connection.run("flush", c -> c.set(key, generation)).join();
+    }
   }
 
   private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
