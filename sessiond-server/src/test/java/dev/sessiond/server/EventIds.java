@@ -13,6 +13,22 @@ final class EventIds {
 
   private EventIds() {}
 
+  /**
+   * The {@code webhook-id} of each entry of the whole log, oldest first: its ID, or on a sharded
+   * Redis Cluster, where an ID is a cursor {@code <shard>~<part>.<part>...}, the shard and its part.
+   */
+  static List<String> keys(Api api) {
+    return all(api).stream().map(EventIds::key).toList();
+  }
+
+  static String key(String id) {
+    int own = id.indexOf('~');
+    if (own < 0) {
+      return id;
+    }
+    return id.substring(0, own + 1) + id.substring(own + 1).split("\\.", -1)[Integer.parseInt(id.substring(0, own), 36)];
+  }
+
   static List<String> all(Api api) {
     List<String> ids = new ArrayList<>();
     String after = null;

@@ -18,6 +18,15 @@ public interface EventLog {
   /** Entries after {@code query.after()}, oldest first. Failures: {@code StoreUnavailable}. */
   CompletionStage<List<Event>> read(EventQuery query);
 
+  /**
+   * What names the event of ID {@code id} itself, the same in every read of it (a webhook's
+   * {@code webhook-id}): the ID, unless the store's IDs are cursors that can name one entry in
+   * several ways.
+   */
+  default String key(String id) {
+    return id;
+  }
+
   /** Removes entries older than {@code before}; returns how many (may be approximate on Redis). */
   CompletionStage<Long> trim(Instant before);
 

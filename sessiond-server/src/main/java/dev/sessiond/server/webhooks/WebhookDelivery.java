@@ -273,7 +273,7 @@ final class WebhookDelivery {
     s.inFlight = true;
     inFlight++;
     int started = run;
-    sender.post(target, s.event, clock.instant().getEpochSecond()).whenCompleteAsync((status, failure) -> {
+    sender.post(target, s.event, log.key(s.event.id()), clock.instant().getEpochSecond()).whenCompleteAsync((status, failure) -> {
       if (started != run) {
         return;
       }

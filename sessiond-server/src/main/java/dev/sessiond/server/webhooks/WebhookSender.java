@@ -17,8 +17,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * POSTs one event to one URL as the Standard Webhooks specification says: the event's JSON as the
- * body, {@code webhook-id} (the event's ID, the same on every attempt, for the receiver to drop
- * repeats), {@code webhook-timestamp} (this attempt, in Unix seconds) and
+ * body, {@code webhook-id} (the event's {@link dev.sessiond.core.events.EventLog#key key}, the
+ * same on every attempt, for the receiver to drop repeats), {@code webhook-timestamp} (this attempt, in Unix seconds) and
  * {@code webhook-signature}. Vert.x's HTTP/1.1 client sends it on an event loop, over at most
  * {@link Webhooks#WINDOW} kept-alive connections per receiver; the answer's status completes the
  * stage, its body is dropped. Redirects are not followed; https uses the JVM's trusted
@@ -38,7 +38,7 @@ final class WebhookSender implements AutoCloseable {
         new PoolOptions().setHttp1MaxSize(Webhooks.WINDOW));
   }
 
-  CompletionStage<Integer> post(WebhookTarget target, Event event, long timestamp) {
+  CompletionStage<Integer> post(WebhookTarget target, Event event, String key, long timestamp) {
     String body;
     try {
       body = Json.MAPPER.writeValueAsString(EventData.of(event));
@@ -49,9 +49,9 @@ final class WebhookSender implements AutoCloseable {
         .setFollowRedirects(false).setTimeout(TIMEOUT.toMillis())
         .putHeader("Content-Type", "application/json")
         .putHeader("User-Agent", "sessiond-webhooks")
-        .putHeader("webhook-id", event.id())
+        .putHeader("webhook-id", key)
         .putHeader("webhook-timestamp", Long.toString(timestamp))
-        .putHeader("webhook-signature", signer.sign(event.id(), timestamp, body));
+        .putHeader("webhook-signature", signer.sign(key, timestamp, body));
     return client.request(request)
         .compose(r -> r.send(Buffer.buffer(body)))
         .compose(response -> response.end().map(done -> response.statusCode()))

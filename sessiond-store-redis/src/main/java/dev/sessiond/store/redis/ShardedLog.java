@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  *
  * <p>An event's ID is a cursor: the position, after that event, in every shard's Stream, S
  * parts joined by {@code .}, each {@code <ms>-<seq>} in base 36 or empty (nothing read there
- * yet). Reading after a cursor reads each shard after its own position and merges the entries
+ * yet), after the event's own shard and {@code ~}. The cursor of one entry can differ between two
+ * reads (an entry of another shard ordered before it may land in between); its {@link #key}, the
+ * shard and that shard's part, cannot. Reading after a cursor reads each shard after its own position and merges the entries
  * by (time, sequence, shard); since the positions are per shard, an entry that a master with a
  * slower clock appends later, under an older time, is still read after it. Entries of one user
  * or session (one shard) keep their order; entries of different shards are ordered by their
@@ -40,6 +42,7 @@ import java.util.regex.Pattern;
  */
 final class ShardedLog implements EventLog, AutoCloseable {
 
+  private static final Pattern SHARD = Pattern.compile("[0-9a-z]{1,2}");
   private static final Pattern PART = Pattern.compile("|[0-9a-z]{1,13}-[0-9a-z]{1,13}");
   private static final int CHUNK = 1000;
   private static final long MAX_BLOCK_MS = RedisConnection.COMMAND_TIMEOUT.toMillis() * 3 / 4;
@@ -76,7 +79,12 @@ final class ShardedLog implements EventLog, AutoCloseable {
     if (cursor == null) {
       return out;
     }
-    String[] parts = cursor.split("\\.", -1);
+    int own = cursor.indexOf('~');
+    if (own >= 0 && (!SHARD.matcher(cursor.substring(0, own)).matches()
+        || Integer.parseInt(cursor.substring(0, own), 36) >= out.length)) {
+      throw new SessiondException.Invalid("not an event ID: " + cursor);
+    }
+    String[] parts = cursor.substring(own + 1).split("\\.", -1);
     if (parts.length != out.length) {
       throw new SessiondException.Invalid("not an event ID: " + cursor);
     }
@@ -96,8 +104,44 @@ final class ShardedLog implements EventLog, AutoCloseable {
     return out;
   }
 
-  static String cursor(String[] positions) {
+  /** The entry an event's cursor names: its shard and its position there, the same in every read of it. */
+  @Override
+  public String key(String id) {
+    int own = id.indexOf('~');
+    if (own < 0) {
+      return id;
+    }
+    String[] parts = id.substring(own + 1).split("\\.", -1);
+    int shard = Integer.parseInt(id.substring(0, own), 36);
+    return shard < parts.length ? id.substring(0, own + 1) + parts[shard] : id;
+  }
+
+  /** The shard whose last entry orders last, as a read merges them; -1 when none has one. */
+  static int newest(String[] positions) {
+    int newest = -1;
+    long ms = -1;
+    long seq = -1;
+    for (int i = 0; i < positions.length; i++) {
+      if (positions[i] != null) {
+        int dash = positions[i].indexOf('-');
+        long m = Long.parseLong(positions[i].substring(0, dash));
+        long q = Long.parseLong(positions[i].substring(dash + 1));
+        if (m > ms || m == ms && q >= seq) {
+          newest = i;
+          ms = m;
+          seq = q;
+        }
+      }
+    }
+    return newest;
+  }
+
+  /** The cursor after {@code shard}'s entry at its position (-1: after no entry in particular). */
+  static String cursor(String[] positions, int shard) {
     StringBuilder b = new StringBuilder();
+    if (shard >= 0) {
+      b.append(Integer.toString(shard, 36)).append('~');
+    }
     for (int i = 0; i < positions.length; i++) {
       if (i > 0) {
         b.append('.');
@@ -140,7 +184,7 @@ final class ShardedLog implements EventLog, AutoCloseable {
       List<Event> out = new ArrayList<>(Math.min(q.limit(), merged.size()));
       for (Entry e : merged.subList(0, Math.min(q.limit(), merged.size()))) {
         at[e.shard()] = e.event().id();
-        out.add(e.event().withId(cursor(at)));
+        out.add(e.event().withId(cursor(at, e.shard())));
       }
       return out;
     });
@@ -179,7 +223,7 @@ final class ShardedLog implements EventLog, AutoCloseable {
     }
     return CompletableFuture.allOf(lasts.toArray(CompletableFuture[]::new)).thenApply(v -> {
       String[] at = lasts.stream().map(CompletableFuture::join).toArray(String[]::new);
-      return java.util.Arrays.stream(at).allMatch(java.util.Objects::isNull) ? Optional.empty() : Optional.of(cursor(at));
+      return java.util.Arrays.stream(at).allMatch(java.util.Objects::isNull) ? Optional.empty() : Optional.of(cursor(at, newest(at)));
     });
   }
 

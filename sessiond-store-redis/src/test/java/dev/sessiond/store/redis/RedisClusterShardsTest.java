@@ -126,6 +126,13 @@ class RedisClusterShardsTest {
     List<Event> after = await(ahead.log().read(EventQuery.after(cursor, 10)));
     assertThat(after).extracting(Event::sessionId).containsExactly(late.id());
     assertThat(await(ahead.log().read(EventQuery.after(after.get(0).id(), 10)))).isEmpty();
+    // Read from the start, the late entry orders first, so its cursor differs; its key does not.
+    Event again = await(ahead.log().read(new EventQuery(null, 10, other, null, null))).get(0);
+    assertThat(again.sessionId()).isEqualTo(late.id());
+    assertThat(again.id()).isNotEqualTo(after.get(0).id());
+    assertThat(ahead.log().key(again.id())).isEqualTo(ahead.log().key(after.get(0).id()));
+    assertThat(await(ahead.log().read(EventQuery.after(again.id(), 10)))).extracting(Event::sessionId)
+        .doesNotContain(late.id());
     ahead.close();
     behind.close();
   }
