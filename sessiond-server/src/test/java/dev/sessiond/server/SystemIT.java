@@ -24,6 +24,23 @@ class SystemIT extends OneServerPerClass {
   }
 
   @Test
+  void everyAnsweredWhoamiIsTimedOnceUnderItsStatus() {
+    JsonNode s = api.createSession("metrics-timed-user");
+    String token = s.get("token").asText();
+    long before = whoamiCount("200");
+    for (int i = 0; i < 5; i++) {
+      assertThat(api.get("/api/whoami", "Authorization", bearer(token)).status()).isEqualTo(200);
+    }
+    assertThat(whoamiCount("200")).isEqualTo(before + 5);
+  }
+
+  private long whoamiCount(String status) {
+    String prefix = "http_server_requests_seconds_count{method=\"GET\",route=\"/api/whoami\",status=\"" + status + "\"} ";
+    return api.get("/metrics").body().lines().filter(l -> l.startsWith(prefix))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()))).sum();
+  }
+
+  @Test
   void metricsCountRequestsByRouteAndStatusAndSessionsByFate() {
     JsonNode s = api.createSession("metrics-user");
     api.delete("/api/sessions/" + s.get("id").asText(), "Authorization", bearer(TestServer.API_TOKEN));
