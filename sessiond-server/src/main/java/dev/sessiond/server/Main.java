@@ -173,7 +173,7 @@ public final class Main {
     gcMetrics.bindTo(registry);
     closers.add(gcMetrics);
 
-    Vertx vertx = Vertx.vertx(new VertxOptions());
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     closers.add(0, () -> vertx.close().await(10, TimeUnit.SECONDS));
     String node = Tokens.newId();
     // A node's connection states count for two heartbeats after its last refresh, like a silent socket.
