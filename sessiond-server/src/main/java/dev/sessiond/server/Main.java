@@ -267,7 +267,7 @@ public final class Main {
           .await(30, TimeUnit.SECONDS);
     }
 
-    vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> webSockets.heartbeat(config.wsHeartbeat()));
+    vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> webSockets.heartbeat(config.wsHeartbeat(), config.policy().touchGranularity()));
     vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> live.syncPresence());
     Duration purgeEvery = config.wsHeartbeat().compareTo(PURGE_EVERY) < 0 ? config.wsHeartbeat() : PURGE_EVERY;
     vertx.setPeriodic(TRIM_EVERY.toMillis(), id -> log.trim(clock.instant().minus(config.eventRetention()))

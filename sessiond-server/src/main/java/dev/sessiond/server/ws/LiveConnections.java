@@ -72,6 +72,9 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     Instant connectedSince;
     Instant notConnectedSince;
     long graceTimer = -1;
+    /** When the heartbeat last counted the open sockets as use of the session (System.nanoTime), or never. */
+    long keptAliveAt;
+    boolean keptAlive;
 
     Live(String userId) {
       this.userId = userId;
@@ -296,17 +299,24 @@ public final class LiveConnections implements Consumer<SessionEvent> {
 
   /**
    * Pings every connection and sends it neko's heartbeat event; closes those that stopped
-   * answering; returns the IDs of the sessions with a socket open. One walk per interval for
-   * the whole node, then one task per event loop that writes its sockets' heartbeats: the same
-   * encoded bytes for every socket, one write and one flush each.
+   * answering; returns the IDs of the sessions with a socket open whose use is due to be
+   * counted again: not counted in the last {@code keepAliveEvery} (the store's own touch
+   * granularity: looking a session up more often only to find it fresh costs a store call per
+   * session per beat). One walk per interval for the whole node, then one task per event loop
+   * that writes its sockets' heartbeats: the same encoded bytes for every socket, one write and
+   * one flush each.
    */
-  public Set<String> heartbeat(Duration timeout) {
+  public Set<String> heartbeat(Duration timeout, Duration keepAliveEvery) {
     Set<String> ids = new HashSet<>();
     Map<EventExecutor, List<Connection>> byLoop = new HashMap<>();
+    long walk = System.nanoTime();
+    long every = keepAliveEvery.toNanos();
     for (Map.Entry<String, Live> e : bySession.entrySet()) {
       Live live = e.getValue();
       synchronized (live) {
-        if (!live.connections.isEmpty()) {
+        if (!live.connections.isEmpty() && (!live.keptAlive || walk - live.keptAliveAt >= every)) {
+          live.keptAlive = true;
+          live.keptAliveAt = walk;
           ids.add(e.getKey());
         }
         for (Connection c : live.connections) {

@@ -131,9 +131,14 @@ public final class WebSocketRoute {
     return null;
   }
 
-  /** Pings every socket, drops silent ones, and counts an open socket as use of its session. */
-  public void heartbeat(Duration interval) {
-    for (String sessionId : live.heartbeat(interval.multipliedBy(2).plusMillis(100))) {
+  /**
+   * Pings every socket, drops silent ones, and counts an open socket as use of its session,
+   * once per {@code keepAliveEvery} (less half an interval, so that a beat's jitter does not
+   * push it to the next beat).
+   */
+  public void heartbeat(Duration interval, Duration keepAliveEvery) {
+    Duration every = keepAliveEvery.minus(interval.dividedBy(2));
+    for (String sessionId : live.heartbeat(interval.multipliedBy(2).plusMillis(100), every)) {
       sessions.keepAlive(sessionId);
     }
   }
