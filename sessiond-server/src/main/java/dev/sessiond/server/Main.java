@@ -115,7 +115,7 @@ public final class Main {
     WebhookCursorStore webhookCursors = new InMemoryWebhookCursorStore(clock);
     RedisConnection redis = null;
     // The embedded store loads its sessions while the rest starts; the server listens after both.
-    CompletableFuture<Void> storeLoaded = CompletableFuture.completedFuture(null);
+    java.util.function.Supplier<CompletableFuture<Void>> loadStore = () -> CompletableFuture.completedFuture(null);
     if (config.store() == Config.StoreKind.REDIS) {
       redis = config.redisClusterUris().isEmpty()
           ? RedisConnection.standalone(config.redisUri())
@@ -136,9 +136,9 @@ public final class Main {
       presence = new RedisPresenceStore(redis, clock);
       webhookCursors = new RedisWebhookCursorStore(redis);
     } else if (config.store() == Config.StoreKind.EMBEDDED) {
-      EmbeddedStore embedded = EmbeddedStore.opening(config.dataDir(), clock);
+      EmbeddedStore embedded = EmbeddedStore.unloaded(config.dataDir(), clock);
       closers.add(embedded);
-      storeLoaded = embedded.loaded();
+      loadStore = embedded::load;
       sessionStore = embedded.sessions();
       memberStore = embedded.members();
       webhookCursors = embedded.webhookCursors();
@@ -160,10 +160,12 @@ public final class Main {
     MemberService members = new MemberService(memberStore, sessions, hasher, clock);
     LoginService login = new LoginService(members, sessions, hasher, new LoginThrottle(clock, Duration.ofMinutes(15)));
 
-    // The admin member, made sure of (idempotent: nodes sharing a store may start at the same moment);
-    // queued behind the embedded store's load (its one thread), awaited before listening.
+    // The admin member, made sure of (idempotent: nodes sharing a store may start at the same moment),
+    // awaited before listening. Its read goes before the embedded store's load (one thread), so
+    // that checking its password (Argon2, about 0.4 s) overlaps the load; a write queues behind it.
     CompletableFuture<java.util.Optional<String>> admin =
         members.bootstrapAdmin(config.adminUser(), config.adminPassword()).toCompletableFuture();
+    CompletableFuture<Void> storeLoaded = loadStore.get();
 
     events.subscribe(new SessionMetrics(registry));
     new JvmMemoryMetrics().bindTo(registry);

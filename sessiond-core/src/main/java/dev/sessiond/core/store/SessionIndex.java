@@ -31,8 +31,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class SessionIndex {
 
-  private final ConcurrentHashMap<TokenKey, Entry> byToken;
-  // Replaced once by a bulk load (Loader.finish), hence volatile rather than final.
+  // These three are replaced once by a bulk load (Loader.finish), hence volatile rather than final.
+  private volatile ConcurrentHashMap<TokenKey, Entry> byToken;
   private volatile ConcurrentSkipListMap<String, Entry> byId = new ConcurrentSkipListMap<>();
   /**
    * A user's sessions: the {@link Entry} itself for a user with one session (most users), else
@@ -146,7 +146,11 @@ public final class SessionIndex {
         for (int i = 0; i < all.length; i++) {
           ids[i] = all[i].id;
         }
-        Arrays.stream(all).parallel().forEach(e -> byToken.put(e, e));
+        if (byToken.isEmpty()) {
+          byToken = new ConcurrentHashMap<>(all.length + all.length / 3);   // no rehash while filling it
+        }
+        ConcurrentHashMap<TokenKey, Entry> tokens = byToken;
+        Arrays.stream(all).parallel().forEach(e -> tokens.put(e, e));
         byId = new ConcurrentSkipListMap<>(new SortedView<>(ids, all, all.length));
         return all.length;
       }

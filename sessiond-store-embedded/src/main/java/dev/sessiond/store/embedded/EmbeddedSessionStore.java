@@ -114,24 +114,7 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
   int load(Connection c, long now) throws SQLException {
     SessionIndex.Loader loader = index.loader();
     List<String[]> expired = new java.util.ArrayList<>();
-    try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM sessions")) {
-      q.setFetchSize(10_000);
-      try (ResultSet rs = q.executeQuery()) {
-        ProfileCache profiles = new ProfileCache();
-        // Many sessions share an IP or a user agent: keep one copy of each (bounded) instead of one per row.
-        java.util.Map<String, String> shared = new java.util.HashMap<>();
-        while (rs.next()) {
-          long expiresAt = rs.getLong(7);
-          if (expiresAt <= now) {
-            expired.add(new String[] {rs.getString(1), rs.getString(2)});
-            continue;
-          }
-          loader.add(rs.getString(2), rs.getString(1), rs.getString(3), profiles.read(rs.getString(4)),
-              rs.getLong(5), rs.getLong(6), expiresAt, rs.getLong(8),
-              share(shared, rs.getString(9)), share(shared, rs.getString(10)));
-        }
-      }
-    }
+    new SessionRows().scan(c, now, loader, expired);
     if (!expired.isEmpty()) {
       // Sessions that expired while no process held the store: logged now, by the system.
       try (PreparedStatement del = c.prepareStatement("DELETE FROM sessions WHERE user_id = ? AND id = ?")) {
@@ -147,17 +130,6 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
       c.commit();
     }
     return loader.finish();
-  }
-
-  private static String share(java.util.Map<String, String> shared, String value) {
-    String seen = shared.get(value);
-    if (seen != null) {
-      return seen;
-    }
-    if (shared.size() < 100_000) {
-      shared.put(value, value);
-    }
-    return value;
   }
 
   @Override

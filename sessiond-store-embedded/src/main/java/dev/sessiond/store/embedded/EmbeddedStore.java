@@ -37,8 +37,17 @@ public final class EmbeddedStore implements AutoCloseable {
   private final EmbeddedMemberStore members;
   private final EmbeddedWebhookCursorStore webhookCursors;
 
-  private EmbeddedStore(FileChannel lockChannel, Connection connection, Clock clock, int expectedSessions) {
+  private final Clock clock;
+  private final Path dataDir;
+  private final String url;
+  private final java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private EmbeddedStore(FileChannel lockChannel, Connection connection, Clock clock, int expectedSessions, Path dataDir,
+      String url) {
     this.lockChannel = lockChannel;
+    this.clock = clock;
+    this.dataDir = dataDir;
+    this.url = url;
     this.connection = connection;
     this.sql = new SqliteThread(connection);
     this.sessions = new EmbeddedSessionStore(sql, clock, expectedSessions);
@@ -48,9 +57,9 @@ public final class EmbeddedStore implements AutoCloseable {
 
   /** Opens the store and waits for its sessions to be loaded into memory. */
   public static EmbeddedStore open(Path dataDir, Clock clock) {
-    EmbeddedStore store = opening(dataDir, clock);
+    EmbeddedStore store = unloaded(dataDir, clock);
     try {
-      store.loaded.join();
+      store.load().join();
       return store;
     } catch (CompletionException e) {
       store.close();
@@ -59,12 +68,12 @@ public final class EmbeddedStore implements AutoCloseable {
   }
 
   /**
-   * Opens the store and starts loading its sessions into memory on the store's thread; returns
-   * at once. Every read and write of the store queues behind the load (one thread), but nothing
-   * may read the in-memory session index (verify, lists) before {@link #loaded()} completes: a
-   * server listens only after it.
+   * Opens the store without loading its sessions into memory: work queued on the store before
+   * {@link #load} runs before the load (a server reads its admin member there, so that checking
+   * the password overlaps the load). Nothing may use the sessions before {@link #loaded()}
+   * completes: a server listens only after it.
    */
-  public static EmbeddedStore opening(Path dataDir, Clock clock) {
+  public static EmbeddedStore unloaded(Path dataDir, Clock clock) {
     Path lockFile = dataDir.resolve("sessiond.lock");
     FileChannel channel = null;
     try {
@@ -96,34 +105,9 @@ public final class EmbeddedStore implements AutoCloseable {
         }
       }
       c.setAutoCommit(false);
-      // Not presized from COUNT(*): on the clustered table that is a second full scan (0.4 s at a
-      // million sessions), more than the token index's growth costs while loading.
-      EmbeddedStore store = new EmbeddedStore(channel, c, clock, 0);
-      long start = System.nanoTime();
-      long now = clock.millis();
-      store.sql.read("load sessions", connection -> {
-        int loaded = store.sessions.load(connection, now);
-        LOG.info("loaded {} sessions from {} in {} ms", loaded, dataDir, (System.nanoTime() - start) / 1_000_000);
-        store.checkpointer = new Checkpointer(url, CHECKPOINT_MS, () -> store.sql.read("checkpoint the WAL", cc -> {
-          cc.commit();   // ends a read the connection may still hold (a checkpoint needs none)
-          try (Statement st = cc.createStatement()) {
-            st.execute("PRAGMA wal_checkpoint(PASSIVE)");
-          }
-          return null;
-        }));
-        return loaded;
-      }).whenComplete((n, e) -> {
-        if (e == null) {
-          store.loaded.complete(null);
-        } else {
-          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-          store.loaded.completeExceptionally(new IllegalStateException(
-              "cannot open the database in " + dataDir + ": " + cause.getMessage(), cause));
-        }
-      });
-      // Queued behind the load on the same thread.
-      store.sql.every(FLUSH_TOUCHES_MS, store.sessions::flushTouches);
-      return store;
+      // Not presized from COUNT(*) (a second full scan of the clustered table, 0.4 s at a million
+      // sessions): the load sizes the token index once it knows how many it read.
+      return new EmbeddedStore(channel, c, clock, 0, dataDir, url);
     } catch (IOException e) {
       closeQuietly(channel);
       throw new UncheckedIOException("cannot open data directory " + dataDir, e);
@@ -134,6 +118,42 @@ public final class EmbeddedStore implements AutoCloseable {
       closeQuietly(channel);
       throw e;
     }
+  }
+
+  /**
+   * Queues the load of the sessions into memory on the store's thread (behind what is queued
+   * already; every later read and write queues behind it) and returns {@link #loaded()}.
+   * Idempotent.
+   */
+  public CompletableFuture<Void> load() {
+    if (!loading.compareAndSet(false, true)) {
+      return loaded;
+    }
+    long start = System.nanoTime();
+    long now = clock.millis();
+    sql.read("load sessions", connection -> {
+      int n = sessions.load(connection, now);
+      LOG.info("loaded {} sessions from {} in {} ms", n, dataDir, (System.nanoTime() - start) / 1_000_000);
+      checkpointer = new Checkpointer(url, CHECKPOINT_MS, () -> sql.read("checkpoint the WAL", cc -> {
+        cc.commit();   // ends a read the connection may still hold (a checkpoint needs none)
+        try (Statement st = cc.createStatement()) {
+          st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+        }
+        return null;
+      }));
+      return n;
+    }).whenComplete((n, e) -> {
+      if (e == null) {
+        loaded.complete(null);
+      } else {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        loaded.completeExceptionally(new IllegalStateException(
+            "cannot open the database in " + dataDir + ": " + cause.getMessage(), cause));
+      }
+    });
+    // Queued behind the load on the same thread.
+    sql.every(FLUSH_TOUCHES_MS, sessions::flushTouches);
+    return loaded;
   }
 
   /** Completes when the sessions are in memory (exceptionally when they could not be loaded). */

@@ -55,6 +55,34 @@ class EmbeddedStoreDurabilityTest {
   }
 
   @Test
+  void everyFieldOfEverySessionComesBackExactlyFromTheStartUpScan() {
+    // The scan reads each row packed into one value (SessionRows): texts of any bytes, lengths
+    // and neighbours, and times of any size, must come back as they went in.
+    Instant now = clock.instant();
+    Profile custom = new Profile("Zoë \"ünïcode\" 名前", true, false, true, false, true, false, true, false, true,
+        java.util.Map.of("k", "v w"));
+    List<Session> all = new ArrayList<>();
+    for (String user : List.of("a", "a b", "ä 1", "a b", "x".repeat(300), "")) {
+      for (String ua : List.of("", "Mozilla/5.0 (X11; Linux) 名", "curl/8")) {
+        all.add(new Session(Tokens.newId(), user.isEmpty() ? "u" : user, Tokens.hash(Tokens.newToken()),
+            ua.isEmpty() ? custom : Profile.member(user.substring(0, Math.min(user.length(), 9))), now, now.plusMillis(7), now.plus(Duration.ofHours(1)),
+            Instant.ofEpochMilli(Long.MAX_VALUE / 2), ua.isEmpty() ? "::1" : "10.0.0." + all.size(), ua));
+      }
+    }
+    try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
+      for (Session s : all) {
+        store.sessions().create(s, Actor.API_TOKEN).toCompletableFuture().join();
+      }
+    }
+    try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
+      for (Session s : all) {
+        assertThat(store.sessions().findByTokenHash(s.tokenHash()).toCompletableFuture().join()).contains(s);
+      }
+      assertThat(store.sessions().counts().toCompletableFuture().join().sessions()).isEqualTo(all.size());
+    }
+  }
+
+  @Test
   void useRecordedBeforeACleanCloseSurvives() {
     Session s = session("d", Duration.ofMinutes(10));
     try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
