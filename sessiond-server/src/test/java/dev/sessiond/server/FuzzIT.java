@@ -318,7 +318,12 @@ class FuzzIT extends OneServerPerClass {
         Raw.Answer a = new Raw.Answer(answer, true);
         String ct = a.header("Content-Type");
         // The sign-in page (/login, /logout) answers a browser's form with HTML by design.
-        String target = targetPath(req.bytes());
+        // The router matches a path with repeated slashes collapsed and one trailing slash
+        // dropped (POST /login// is the sign-in page too).
+        String target = targetPath(req.bytes()).replaceAll("/{2,}", "/");
+        if (target.length() > 1 && target.endsWith("/")) {
+          target = target.substring(0, target.length() - 1);
+        }
         boolean page = target.equals("/login") || target.equals("/logout");
         if (page && ct != null && ct.startsWith("text/html")) {
           return;
