@@ -17,6 +17,8 @@ public record SessionPolicy(Duration idleTimeout, Duration maxLifetime, int maxS
 
   /** Sliding updates are written at most this often per session; the idle deadline may be early by as much. */
   private static final Duration MAX_TOUCH_GRANULARITY = Duration.ofSeconds(30);
+  /** A store that keeps sessions in memory may write their use to disk this much later, at most. */
+  private static final Duration MAX_DURABLE_TOUCH_LAG = Duration.ofMinutes(5);
 
   public SessionPolicy {
     Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -41,5 +43,16 @@ public record SessionPolicy(Duration idleTimeout, Duration maxLifetime, int maxS
   public Duration touchGranularity() {
     Duration twentieth = idleTimeout.dividedBy(20);
     return twentieth.compareTo(MAX_TOUCH_GRANULARITY) > 0 ? MAX_TOUCH_GRANULARITY : twentieth;
+  }
+
+  /**
+   * How long a store that answers from memory may wait before it writes a use to disk (a crash
+   * loses at most this much sliding, which only ends a session earlier): a twentieth of the idle
+   * timeout, at most 5 minutes; never less than {@link #touchGranularity}. A session in steady
+   * use is then written about once per this lag instead of once per granularity.
+   */
+  public Duration durableTouchLag() {
+    Duration twentieth = idleTimeout.dividedBy(20);
+    return twentieth.compareTo(MAX_DURABLE_TOUCH_LAG) > 0 ? MAX_DURABLE_TOUCH_LAG : twentieth;
   }
 }

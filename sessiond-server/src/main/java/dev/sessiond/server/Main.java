@@ -136,7 +136,7 @@ public final class Main {
       presence = new RedisPresenceStore(redis, clock);
       webhookCursors = new RedisWebhookCursorStore(redis);
     } else if (config.store() == Config.StoreKind.EMBEDDED) {
-      EmbeddedStore embedded = EmbeddedStore.unloaded(config.dataDir(), clock);
+      EmbeddedStore embedded = EmbeddedStore.unloaded(config.dataDir(), clock, config.policy().durableTouchLag());
       closers.add(embedded);
       loadStore = embedded::load;
       sessionStore = embedded.sessions();

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Sessions in memory for every read (the verify path is one hash lookup), in SQLite for
@@ -44,8 +45,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Durability: creations, deletions and profile changes are committed (WAL,
  * synchronous=FULL) before their stage completes, and reach memory only then, in commit
  * order, so memory and disk never disagree about what was acknowledged. Use ({@link #touch})
- * changes memory at once and is flushed in one batch at most once a second: a crash can lose
- * up to a second of sliding, which can only end a session earlier, never bring one back.
+ * changes memory at once; a session's row is written {@code touchLag} after its first use since
+ * its last write (its latest use then), in batches of at most {@value #TOUCH_BATCH} rows: a
+ * session in steady use costs one row write per lag, not one per use, and a crash can lose up
+ * to the lag (plus a second) of sliding, which can only end a session earlier, never bring one
+ * back. A clean close writes every pending use.
  * Thread-safe: all SQL runs on one {@link SqliteThread}.
  */
 public final class EmbeddedSessionStore extends IndexedSessionStore {
@@ -60,16 +64,24 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
       + " deadline, ip, user_agent";
   private static final String INSERT = "INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+  /** Rows written per transaction of pending uses: a backlog never holds a revocation's commit for long. */
+  static final int TOUCH_BATCH = 1000;
   private final SqliteThread sql;
+  private final long touchLagNanos;
+  /** Sessions with a use not yet on disk, and the same in the order of that use (System.nanoTime). */
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<Dirty> dirtyOrder = new ConcurrentLinkedQueue<>();
+
+  private record Dirty(String id, long since) {}
   private final LogWaiters waiters = new LogWaiters();
   /** Sessions whose creation is written but not yet committed (hence not in memory): ID to user. SQLite thread only. */
   private final java.util.Map<String, String> uncommitted = new java.util.HashMap<>();
   private final EmbeddedEventLog log;
 
-  EmbeddedSessionStore(SqliteThread sql, Clock clock, int expectedSessions) {
+  EmbeddedSessionStore(SqliteThread sql, Clock clock, int expectedSessions, java.time.Duration touchLag) {
     super(clock, expectedSessions);
     this.sql = sql;
+    this.touchLagNanos = touchLag.toNanos();
     this.log = new EmbeddedEventLog(sql, waiters);
   }
 
@@ -165,8 +177,8 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
 
   @Override
   public CompletionStage<Void> touch(Session touched) {
-    if (index.touch(touched) != null) {
-      dirty.add(touched.id());
+    if (index.touch(touched) != null && dirty.add(touched.id())) {
+      dirtyOrder.add(new Dirty(touched.id(), System.nanoTime()));
     }
     return completedFuture(null);
   }
@@ -286,24 +298,29 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
     });
   }
 
-  /** Writes the last-use times of sessions touched since the last flush, in one transaction. */
-  CompletionStage<Integer> flushTouches() {
-    if (dirty.isEmpty()) {
+  /**
+   * Writes the last-use times of sessions whose pending use is older than the lag, at most
+   * {@link #TOUCH_BATCH} rows a transaction, queueing the next batch behind the writes that came
+   * meanwhile while more are due. {@code all}: every pending use, whatever its age (close).
+   */
+  CompletionStage<Integer> flushTouches(boolean all) {
+    long cutoff = System.nanoTime() - (all ? 0 : touchLagNanos);
+    if (!due(cutoff, all)) {
       return completedFuture(0);
     }
     return sql.write("record session use", c -> {
       int n = 0;
       try (PreparedStatement st = c.prepareStatement(
           "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE user_id = ? AND id = ?")) {
-        for (var it = dirty.iterator(); it.hasNext(); ) {
-          String id = it.next();
-          it.remove();
-          Session s = index.byId(id, Instant.MIN);
+        for (int taken = 0; taken < TOUCH_BATCH && due(cutoff, all); taken++) {
+          Dirty d = dirtyOrder.poll();
+          dirty.remove(d.id());
+          Session s = index.byId(d.id(), Instant.MIN);
           if (s != null) {
             st.setLong(1, s.lastSeenAt().toEpochMilli());
             st.setLong(2, s.expiresAt().toEpochMilli());
             st.setString(3, s.userId());
-            st.setString(4, id);
+            st.setString(4, d.id());
             st.addBatch();
             n++;
           }
@@ -311,7 +328,12 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
         st.executeBatch();
       }
       return n;
-    }, ignored -> {});
+    }, ignored -> {}).thenCompose(n -> !all && due(cutoff, false) ? flushTouches(false).thenApply(m -> n + m) : completedFuture(n));
+  }
+
+  private boolean due(long cutoff, boolean all) {
+    Dirty head = dirtyOrder.peek();
+    return head != null && (all || head.since() - cutoff <= 0);
   }
 
   /** The user of session {@code id} as committed or about to be (on the SQLite thread), or null. */
@@ -331,6 +353,8 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
 
   @Override
   public void close() {
-    flushTouches().toCompletableFuture().join();
+    while (!dirtyOrder.isEmpty()) {
+      flushTouches(true).toCompletableFuture().join();
+    }
   }
 }

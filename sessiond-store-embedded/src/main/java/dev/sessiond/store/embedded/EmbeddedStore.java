@@ -43,21 +43,21 @@ public final class EmbeddedStore implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean();
 
   private EmbeddedStore(FileChannel lockChannel, Connection connection, Clock clock, int expectedSessions, Path dataDir,
-      String url) {
+      String url, java.time.Duration touchLag) {
     this.lockChannel = lockChannel;
     this.clock = clock;
     this.dataDir = dataDir;
     this.url = url;
     this.connection = connection;
     this.sql = new SqliteThread(connection);
-    this.sessions = new EmbeddedSessionStore(sql, clock, expectedSessions);
+    this.sessions = new EmbeddedSessionStore(sql, clock, expectedSessions, touchLag);
     this.members = new EmbeddedMemberStore(sql);
     this.webhookCursors = new EmbeddedWebhookCursorStore(sql, clock);
   }
 
-  /** Opens the store and waits for its sessions to be loaded into memory. */
+  /** Opens the store and waits for its sessions to be loaded into memory; uses reach disk within a second. */
   public static EmbeddedStore open(Path dataDir, Clock clock) {
-    EmbeddedStore store = unloaded(dataDir, clock);
+    EmbeddedStore store = unloaded(dataDir, clock, java.time.Duration.ZERO);
     try {
       store.load().join();
       return store;
@@ -71,9 +71,10 @@ public final class EmbeddedStore implements AutoCloseable {
    * Opens the store without loading its sessions into memory: work queued on the store before
    * {@link #load} runs before the load (a server reads its admin member there, so that checking
    * the password overlaps the load). Nothing may use the sessions before {@link #loaded()}
-   * completes: a server listens only after it.
+   * completes: a server listens only after it. A session's use reaches disk {@code touchLag}
+   * (plus up to a second) after it first happened (see {@link EmbeddedSessionStore}).
    */
-  public static EmbeddedStore unloaded(Path dataDir, Clock clock) {
+  public static EmbeddedStore unloaded(Path dataDir, Clock clock, java.time.Duration touchLag) {
     Path lockFile = dataDir.resolve("sessiond.lock");
     FileChannel channel = null;
     try {
@@ -107,7 +108,7 @@ public final class EmbeddedStore implements AutoCloseable {
       c.setAutoCommit(false);
       // Not presized from COUNT(*) (a second full scan of the clustered table, 0.4 s at a million
       // sessions): the load sizes the token index once it knows how many it read.
-      return new EmbeddedStore(channel, c, clock, 0, dataDir, url);
+      return new EmbeddedStore(channel, c, clock, 0, dataDir, url, touchLag);
     } catch (IOException e) {
       closeQuietly(channel);
       throw new UncheckedIOException("cannot open data directory " + dataDir, e);
@@ -152,7 +153,7 @@ public final class EmbeddedStore implements AutoCloseable {
       }
     });
     // Queued behind the load on the same thread.
-    sql.every(FLUSH_TOUCHES_MS, sessions::flushTouches);
+    sql.every(FLUSH_TOUCHES_MS, () -> sessions.flushTouches(false));
     return loaded;
   }
 

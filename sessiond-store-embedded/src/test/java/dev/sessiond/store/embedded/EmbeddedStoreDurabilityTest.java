@@ -97,6 +97,64 @@ class EmbeddedStoreDurabilityTest {
   }
 
   @Test
+  void aUseWaitsOnDiskForTheLagButACleanCloseWritesItWhateverItsAge() throws Exception {
+    Session s = session("lag", Duration.ofMinutes(10));
+    try (EmbeddedStore store = EmbeddedStore.unloaded(dir, clock, Duration.ofHours(1))) {
+      store.load().join();
+      store.sessions().create(s, Actor.API_TOKEN).toCompletableFuture().join();
+      clock.advance(Duration.ofMinutes(3));
+      store.sessions().touch(s.touchedAt(clock.instant(), Duration.ofMinutes(10)));
+      Thread.sleep(2_500);   // two periodic flushes: neither may write a use younger than the lag
+      assertThat(lastSeenOnDisk(s.id())).isEqualTo(s.lastSeenAt().toEpochMilli());
+    }
+    assertThat(lastSeenOnDisk(s.id())).isEqualTo(clock.millis());
+  }
+
+  @Test
+  void usesPastTheLagAreWrittenInBatchesUntilNoneIsLeft() throws Exception {
+    int n = EmbeddedSessionStore.TOUCH_BATCH * 2 + 17;
+    List<Session> all = new ArrayList<>();
+    try (EmbeddedStore store = EmbeddedStore.unloaded(dir, clock, Duration.ofMillis(50))) {
+      store.load().join();
+      for (int i = 0; i < n; i++) {
+        all.add(session("u" + i, Duration.ofMinutes(10)));
+      }
+      CompletableFuture.allOf(all.stream().map(x -> store.sessions().create(x, Actor.API_TOKEN).toCompletableFuture())
+          .toArray(CompletableFuture[]::new)).join();
+      clock.advance(Duration.ofMinutes(1));
+      for (Session x : all) {
+        store.sessions().touch(x.touchedAt(clock.instant(), Duration.ofMinutes(10)));
+      }
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (rowsSeenAt(clock.millis()) < n && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(rowsSeenAt(clock.millis())).isEqualTo(n);
+    }
+  }
+
+  /** Reads the database file on a connection of its own (WAL: what is committed, while the store runs). */
+  private long lastSeenOnDisk(String id) throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sessiond.db"));
+        var st = c.prepareStatement("SELECT last_seen_at FROM sessions WHERE id = ?")) {
+      st.setString(1, id);
+      try (var rs = st.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : -1;
+      }
+    }
+  }
+
+  private long rowsSeenAt(long millis) throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sessiond.db"));
+        var st = c.prepareStatement("SELECT COUNT(*) FROM sessions WHERE last_seen_at = ?")) {
+      st.setLong(1, millis);
+      try (var rs = st.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : -1;
+      }
+    }
+  }
+
+  @Test
   void expiredRowsAreNotLoaded() {
     Session s = session("e", Duration.ofMinutes(1));
     try (EmbeddedStore store = EmbeddedStore.open(dir, clock)) {
