@@ -19,6 +19,16 @@ final class ServerProcess implements AutoCloseable {
   static final Path JAR = Path.of("target/sessiond.jar");
   private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
 
+  /**
+   * Every process started here that may still run: the test JVM stops them as it exits, so that
+   * a test that failed before its close (or a JVM ended early) leaves no server behind.
+   */
+  private static final java.util.Set<Process> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly), "server-process-reaper"));
+  }
+
   final Process process;
   final List<String> output = new CopyOnWriteArrayList<>();
   private volatile int port = -1;
@@ -30,6 +40,8 @@ final class ServerProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
     process = pb.start();
+    STARTED.add(process);
+    process.onExit().thenRun(() -> STARTED.remove(process));
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;

@@ -417,7 +417,12 @@ public final class SessionIndex {
     return new SessionStore.Counts(byId.size() - detachedCount, byUser.size());
   }
 
-  public synchronized List<Session> removeExpired(Instant now) {
+  /**
+   * Removes the sessions expired at {@code now} and returns them. The walk over every session
+   * (a million: tens of milliseconds) holds no lock: an expired session cannot be used again, so
+   * it is still expired when {@link #remove} takes it, each under the lock on its own.
+   */
+  public List<Session> removeExpired(Instant now) {
     List<String> expired = new ArrayList<>();
     for (Entry e : byId.values()) {
       if (!e.isRemoved() && e.isExpiredAt(now)) {
