@@ -251,6 +251,10 @@ beat_scaled="$(awk -v p="$beat_open" -v i="$beat_idle" -v n="$beat_sockets" -v w
 beat_text="$beat_open % of one core"
 [ "$beat_sockets" != "$WANTED_SOCKETS" ] && beat_text="$beat_text, ≈ $beat_scaled % scaled to $WANTED_SOCKETS"
 row "$LIVE" "| heartbeat: server CPU with $beat_sockets idle sockets open, ping + system/heartbeat event every $HEARTBEAT, over ${HEARTBEAT_WINDOW} s | $beat_text (none open: $beat_idle %; the window before, compiling the heartbeat's code: $(field "$beat" warmup_pct) %) | < 5 %: $(mark "$beat_scaled" 5 le) |"
+# Where it goes: per socket and beat, and the kernel's share (each socket costs the server one write, the
+# ping and the event in one flush, and one read, the pong, a beat: strace -c counted exactly that by hand).
+beat_us="$(awk -v p="$beat_open" -v i="$beat_idle" -v n="$beat_sockets" -v s="${HEARTBEAT%s}" 'BEGIN {printf "%.1f", (n > 0) ? (p - i) / 100 * 1e6 * s / n : 0}')"
+row "$LIVE" "| where the heartbeat's CPU goes: per socket and beat (what the sockets add over the idle server), and the kernel's part of the window (system time; a beat is one write and one read, the pong, per socket) | $beat_us µs per socket and beat, $(field "$beat" system_share_pct) % in the kernel | reported |"
 
 # --- Redis: two sessiond nodes on one redis-server -----------------------------------------------
 kill "$SERVER_PID" 2>/dev/null || true

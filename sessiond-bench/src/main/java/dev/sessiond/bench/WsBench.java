@@ -97,9 +97,12 @@ public final class WsBench {
       // The first window after opening pays for compiling the heartbeat's code (the JIT's threads took
       // about two thirds of the server's CPU in it, by /proc/<pid>/task): measured, reported, not counted.
       double warmup = coreShare(pid, heartbeatWindow);
+      long[] before = cpuTicksSplit(pid);
       double busy = coreShare(pid, heartbeatWindow);
-      System.out.printf("ws.heartbeat sockets=%d window_s=%d open_pct=%.2f idle_pct=%.2f warmup_pct=%.2f%n", open.size(),
-          heartbeatWindow, busy * 100, idle * 100, warmup * 100);
+      long[] after = cpuTicksSplit(pid);
+      double kernel = (double) (after[1] - before[1]) / Math.max(1, (after[0] - before[0]) + (after[1] - before[1]));
+      System.out.printf("ws.heartbeat sockets=%d window_s=%d open_pct=%.2f idle_pct=%.2f warmup_pct=%.2f system_share_pct=%.1f%n",
+          open.size(), heartbeatWindow, busy * 100, idle * 100, warmup * 100, kernel * 100);
     }
     disconnectLatency("with_" + open.size() + "_open", probe, rounds);
     Opened last = connect(probe[1]).get(30, TimeUnit.SECONDS);
@@ -286,9 +289,15 @@ public final class WsBench {
 
   /** utime + stime of a process: fields 14 and 15 of /proc/<pid>/stat, counted after the command name. */
   static long cpuTicks(long pid) throws Exception {
+    long[] split = cpuTicksSplit(pid);
+    return split[0] + split[1];
+  }
+
+  /** {utime, stime} of a process, in clock ticks. */
+  static long[] cpuTicksSplit(long pid) throws Exception {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
   }
 
   /** The server's used heap after two full GCs, from jcmd and its /metrics. */
