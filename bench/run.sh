@@ -256,6 +256,21 @@ row "$LIVE" "| heartbeat: server CPU with $beat_sockets idle sockets open, ping 
 beat_us="$(awk -v p="$beat_open" -v i="$beat_idle" -v n="$beat_sockets" -v s="${HEARTBEAT%s}" 'BEGIN {printf "%.1f", (n > 0) ? (p - i) / 100 * 1e6 * s / n : 0}')"
 row "$LIVE" "| where the heartbeat's CPU goes: per socket and beat (what the sockets add over the idle server), and the kernel's part of the window (system time; a beat is one write and one read, the pong, per socket) | $beat_us µs per socket and beat, $(field "$beat" system_share_pct) % in the kernel | reported |"
 
+# The reference: the kernel's own cost of one write and one read per socket and beat on this machine
+# (bench/floor.c, no framing or parsing), with as many sockets, measured in the same run.
+gcc -O2 -o "$work/floor" "$here/floor.c"
+FLOOR_PORT="$(free_port)"; FLOOR_BEATS=$([ "$quick" = 1 ] && echo 3 || echo 20)
+"$work/floor" server "$FLOOR_PORT" "$beat_sockets" "$FLOOR_BEATS" > "$work/floor.out" 2>"$work/floor.err" &
+floor_server=$!; pids+=("$floor_server")
+sleep 0.3
+"$work/floor" client "$FLOOR_PORT" "$beat_sockets" "$SOURCES" > /dev/null 2>&1 &
+floor_client=$!; pids+=("$floor_client")
+wait "$floor_server" || { cat "$work/floor.err" >&2; exit 1; }
+kill "$floor_client" 2>/dev/null || true
+floor_us="$(field "$(cat "$work/floor.out")" us_per_socket_beat)"
+floor_at="$(awk -v u="$floor_us" -v w="$WANTED_SOCKETS" -v s="${HEARTBEAT%s}" 'BEGIN {printf "%.2f", u * w / s / 1e4}')"
+row "$LIVE" "| reference: the kernel's floor, one 8-byte write and one 6-byte answer read per socket and beat, $beat_sockets loopback sockets (bench/floor.c, $FLOOR_BEATS beats; all of it system time) | $floor_us µs per socket and beat (sessiond $beat_us, $(ratio "$beat_us" "$floor_us") ×); at $WANTED_SOCKETS sockets every $HEARTBEAT: $floor_at % of one core before any server code | reported |"
+
 # --- Redis: two sessiond nodes on one redis-server -----------------------------------------------
 kill "$SERVER_PID" 2>/dev/null || true
 command -v redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null

@@ -23,7 +23,7 @@ class BenchHarnessIT {
     String report = Files.readString(out);
     for (String row : new String[] {"verify req/s", "CPU per request", "while logins run", "restart", "heap per live session",
         "first page", "deep page", "GET /sessions", "DELETE /sessions/heavy-user", "one fsync", "POST /sessions/clear",
-        "heap per socket", "where the heap per socket goes", "disconnect call to close", "until the last", "heartbeat: server CPU", "where the heartbeat's CPU goes", "verify req/s on Redis", "Redis memory per session",
+        "heap per socket", "where the heap per socket goes", "disconnect call to close", "until the last", "heartbeat: server CPU", "where the heartbeat's CPU goes", "the kernel's floor", "verify req/s on Redis", "Redis memory per session",
         "POST /sessions/clear of", "cross-node disconnect", "Redis Cluster, 3 masters", "Spring Session peer", "webhook delivery lag",
         "wrong-password logins at once", "while 60-login bursts repeat", "master SIGKILLed", "answers 503, from the kill",
         "server CPU per forward-auth check", "extra latency of the auth subrequest"}) {
