@@ -16,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -71,14 +72,15 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
   /** Sessions with a use not yet on disk, and the same in the order of that use (System.nanoTime). */
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<Dirty> dirtyOrder = new ConcurrentLinkedQueue<>();
-
-  private record Dirty(String id, long since) {}
   private final LogWaiters waiters = new LogWaiters();
   /** Sessions whose creation is written but not yet committed (hence not in memory): ID to user. SQLite thread only. */
   private final java.util.Map<String, String> uncommitted = new java.util.HashMap<>();
   private final EmbeddedEventLog log;
 
-  EmbeddedSessionStore(SqliteThread sql, Clock clock, int expectedSessions, java.time.Duration touchLag) {
+  /** A session with a use not yet on disk, since when (System.nanoTime). */
+  private record Dirty(String id, long since) {}
+
+  EmbeddedSessionStore(SqliteThread sql, Clock clock, int expectedSessions, Duration touchLag) {
     super(clock, expectedSessions);
     this.sql = sql;
     this.touchLagNanos = touchLag.toNanos();

@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -43,7 +44,7 @@ public final class EmbeddedStore implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean();
 
   private EmbeddedStore(FileChannel lockChannel, Connection connection, Clock clock, int expectedSessions, Path dataDir,
-      String url, java.time.Duration touchLag) {
+      String url, Duration touchLag) {
     this.lockChannel = lockChannel;
     this.clock = clock;
     this.dataDir = dataDir;
@@ -57,7 +58,7 @@ public final class EmbeddedStore implements AutoCloseable {
 
   /** Opens the store and waits for its sessions to be loaded into memory; uses reach disk within a second. */
   public static EmbeddedStore open(Path dataDir, Clock clock) {
-    EmbeddedStore store = unloaded(dataDir, clock, java.time.Duration.ZERO);
+    EmbeddedStore store = unloaded(dataDir, clock, Duration.ZERO);
     try {
       store.load().join();
       return store;
@@ -74,7 +75,7 @@ public final class EmbeddedStore implements AutoCloseable {
    * completes: a server listens only after it. A session's use reaches disk {@code touchLag}
    * (plus up to a second) after it first happened (see {@link EmbeddedSessionStore}).
    */
-  public static EmbeddedStore unloaded(Path dataDir, Clock clock, java.time.Duration touchLag) {
+  public static EmbeddedStore unloaded(Path dataDir, Clock clock, Duration touchLag) {
     Path lockFile = dataDir.resolve("sessiond.lock");
     FileChannel channel = null;
     try {
