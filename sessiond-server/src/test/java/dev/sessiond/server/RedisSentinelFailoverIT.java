@@ -77,6 +77,8 @@ class RedisSentinelFailoverIT {
         }
       }
 
+      // A creation after the failover waits for a replica: the one left must first follow the new master.
+      redis.awaitReplicasOnline(1, 60);
       JsonNode after = apiA.createSession("after-failover");
       WsClient onB = WsClient.connect(nodeB.port(), after.get("token").asText());
       onB.next("system/init");

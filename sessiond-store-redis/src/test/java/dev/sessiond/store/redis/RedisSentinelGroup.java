@@ -146,6 +146,28 @@ public final class RedisSentinelGroup implements AutoCloseable {
     throw new IllegalStateException("no replica was promoted within " + timeoutSeconds + " s");
   }
 
+  /**
+   * Waits until the current master has {@code replicas} replicas online (after a failover Sentinel
+   * re-points the other replica at the new master, which then resyncs it: until then a write that
+   * waits for a replica cannot be acknowledged).
+   */
+  public void awaitReplicasOnline(int replicas, long timeoutSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (System.nanoTime() < deadline) {
+      try (RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + masterPort()));
+          var c = client.connect()) {
+        long online = c.sync().info("replication").lines().filter(l -> l.startsWith("slave") && l.contains("state=online")).count();
+        if (online >= replicas) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // the master is changing: ask again
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("the master had fewer than " + replicas + " replicas online after " + timeoutSeconds + " s");
+  }
+
   @Override
   public void close() {
     for (Process p : sentinels) {
