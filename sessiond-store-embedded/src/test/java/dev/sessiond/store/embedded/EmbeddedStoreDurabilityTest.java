@@ -133,21 +133,19 @@ class EmbeddedStoreDurabilityTest {
     }
   }
 
-  /** Reads the database file on a connection of its own (WAL: what is committed, while the store runs). */
   private long lastSeenOnDisk(String id) throws Exception {
-    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sessiond.db"));
-        var st = c.prepareStatement("SELECT last_seen_at FROM sessions WHERE id = ?")) {
-      st.setString(1, id);
-      try (var rs = st.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : -1;
-      }
-    }
+    return onDisk("SELECT last_seen_at FROM sessions WHERE id = ?", id);
   }
 
   private long rowsSeenAt(long millis) throws Exception {
+    return onDisk("SELECT COUNT(*) FROM sessions WHERE last_seen_at = ?", millis);
+  }
+
+  /** One number read from the database file on a connection of its own (WAL: what is committed, while the store runs); -1 for no row. */
+  private long onDisk(String query, Object arg) throws Exception {
     try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sessiond.db"));
-        var st = c.prepareStatement("SELECT COUNT(*) FROM sessions WHERE last_seen_at = ?")) {
-      st.setLong(1, millis);
+        var st = c.prepareStatement(query)) {
+      st.setObject(1, arg);
       try (var rs = st.executeQuery()) {
         return rs.next() ? rs.getLong(1) : -1;
       }
