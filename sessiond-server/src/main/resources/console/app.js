@@ -253,9 +253,14 @@ function deviceRow(s) {
   return tr;
 }
 
+// A list answered before this console's socket was counted can arrive after the feed said it is
+// online: only the latest load is drawn, and the socket's system/init asks for one (see onFeed).
+let devicesLoad = 0;
 async function loadDevices() {
+  const mine = ++devicesLoad;
   try {
     const { data } = await api('GET', '/api/me/sessions');
+    if (mine !== devicesLoad) return;
     data.sort((a, b) => (b.current - a.current) || (b.last_seen_at || '').localeCompare(a.last_seen_at || ''));
     $('devices-table').tBodies[0].replaceChildren(...data.map(deviceRow));
   } catch (e) {
@@ -314,6 +319,7 @@ function matchesFilter(s) {
 }
 
 function onFeed(msg) {
+  if (msg.event === 'system/init' && state.view === 'devices') loadDevices(); // now counts this socket
   if (!msg.event.startsWith('session/')) return; // system/init, system/heartbeat
   onDevicesFeed(msg);
   if (!state.me || !state.me.profile.is_admin) return;
