@@ -53,11 +53,9 @@ public final class LiveConnections implements Consumer<SessionEvent> {
   private final Consumer<SessionEvent> publish;
   private final PresenceStore presence;
   private final Duration presenceTtl;
-  /** Remote states heard while a presence sync reads the store: newer than what it reads, so they win. */
-  private volatile Set<String> heardDuringSync;
   private final ConcurrentHashMap<String, Live> bySession = new ConcurrentHashMap<>();
-  /** What other nodes told us about their connections: session ID -> node -> state. */
-  private final ConcurrentHashMap<String, Map<String, SessionEvent.ConnectionsChanged>> remote = new ConcurrentHashMap<>();
+  /** What other nodes told us about their connections, less what a change applied here made old. */
+  private final RemoteConnections remote;
   private final Set<Connection> admins = ConcurrentHashMap.newKeySet();
   /** Non-admin sockets that asked for their own user's feed, by user ID. */
   private final ConcurrentHashMap<String, Set<Connection>> ownFeeds = new ConcurrentHashMap<>();
@@ -99,6 +97,9 @@ public final class LiveConnections implements Consumer<SessionEvent> {
     this.publish = publish;
     this.presence = presence;
     this.presenceTtl = presenceTtl;
+    // Longer than any node takes to hear of a change under load, and than a dead node takes to stop counting.
+    Duration bound = presenceTtl.multipliedBy(3);
+    this.remote = new RemoteConnections(bound.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : bound);
   }
 
   /** Set once at wiring: how SessionData is built for the admin feed. */
@@ -120,15 +121,15 @@ public final class LiveConnections implements Consumer<SessionEvent> {
         local = live.state();
       }
     }
-    Map<String, SessionEvent.ConnectionsChanged> others = remote.get(sessionId);
-    if (others == null || others.isEmpty()) {
+    java.util.Collection<ConnectionsChanged> others = remote.of(sessionId);
+    if (others.isEmpty()) {
       return local;
     }
     boolean connected = local.isConnected();
     int count = local.connections();
     Instant since = local.isConnected() ? local.connectedSince() : null;
     Instant until = local.notConnectedSince();
-    for (SessionEvent.ConnectionsChanged o : others.values()) {
+    for (ConnectionsChanged o : others) {
       count += o.connections();
       if (o.connected()) {
         connected = true;
@@ -142,7 +143,7 @@ public final class LiveConnections implements Consumer<SessionEvent> {
 
   public long connectedSessions() {
     java.util.Set<String> ids = new HashSet<>(bySession.keySet());
-    ids.addAll(remote.keySet());
+    ids.addAll(remote.sessionIds());
     return ids.stream().filter(id -> stateOf(id).isConnected()).count();
   }
 
@@ -242,12 +243,7 @@ public final class LiveConnections implements Consumer<SessionEvent> {
   @Override
   public void accept(SessionEvent event) {
     if (event instanceof SessionEvent.ConnectionsChanged other) {
-      if (!other.node().equals(node)) {
-        Set<String> heard = heardDuringSync;
-        if (heard != null) {
-          heard.add(other.sessionId() + " " + other.node());
-        }
-        remote.computeIfAbsent(other.sessionId(), id -> new ConcurrentHashMap<>()).put(other.node(), other);
+      if (!other.node().equals(node) && remote.heard(other)) {
         feed("session/state", other.userId(), new Frames.State(other.sessionId(), other.userId(), stateOf(other.sessionId())));
       }
     } else if (event instanceof SessionEvent.Created created) {
@@ -258,7 +254,7 @@ public final class LiveConnections implements Consumer<SessionEvent> {
             .thenRun(() -> feed("session/created", created.session().userId(), v.of(created.session())));
       }
     } else if (event instanceof SessionEvent.Revoked r) {
-      remote.remove(r.sessionId());
+      remote.ended(r.sessionId());
       closeAll(forget(r.sessionId()), CloseCodes.of(r.reason()), CloseCodes.message(r.reason()));
       feed("session/deleted", r.userId(), new Frames.Deleted(r.sessionId(), r.userId(), name(r.reason()), 1));
     } else if (event instanceof SessionEvent.UserRevoked u) {
@@ -269,7 +265,7 @@ public final class LiveConnections implements Consumer<SessionEvent> {
         }
       }
       closeAll(targets, CloseCodes.of(u.reason()), CloseCodes.message(u.reason()));
-      remote.values().removeIf(byNode -> byNode.values().stream().anyMatch(o -> o.userId().equals(u.userId())));
+      remote.endedUser(u.userId());
       feed("session/deleted", u.userId(), new Frames.Deleted(null, u.userId(), name(u.reason()), u.count()));
     } else if (event instanceof SessionEvent.AllRevoked a) {
       List<Connection> targets = new ArrayList<>();
@@ -277,11 +273,11 @@ public final class LiveConnections implements Consumer<SessionEvent> {
         targets.addAll(forget(id));
       }
       closeAll(targets, CloseCodes.of(a.reason()), CloseCodes.message(a.reason()));
-      remote.clear();
+      remote.endedAll();
       feed("session/deleted", null, new Frames.Deleted(null, null, name(a.reason()), a.count()));
     } else if (event instanceof SessionEvent.Disconnected d) {
       // Every node drops its sockets of the session: forget what they said, and count it off now.
-      boolean elsewhere = remote.remove(d.sessionId()) != null;
+      boolean elsewhere = remote.disconnected(d.sessionId());
       if (!disconnectNow(d.sessionId()) && elsewhere) {
         feed("session/state", d.userId(), new Frames.State(d.sessionId(), d.userId(), stateOf(d.sessionId())));
       }
@@ -417,45 +413,19 @@ public final class LiveConnections implements Consumer<SessionEvent> {
 
   /**
    * Keeps this node's states counting for another ttl, then takes every other node's from the
-   * presence store: what a node said but the store no longer holds (the node died and its ttl
-   * ran out, or a message was lost) stops counting, as not connected since now. Runs at each
-   * heartbeat, so a node that dies stops counting within the ttl plus one heartbeat.
+   * presence store ({@link RemoteConnections#endSync}): a node that died stops counting. Runs at
+   * each heartbeat, so a dead node stops counting within the ttl plus one heartbeat.
    */
   public CompletionStage<Void> syncPresence() {
-    Set<String> heard = ConcurrentHashMap.newKeySet();
-    heardDuringSync = heard;
-    return presence.refresh(node, presenceTtl).thenCompose(v -> presence.live()).thenAccept(states -> {
-      heardDuringSync = null;
-      Map<String, Map<String, ConnectionsChanged>> fresh = new java.util.HashMap<>();
-      for (ConnectionsChanged s : states) {
-        if (!s.node().equals(node)) {
-          fresh.computeIfAbsent(s.sessionId(), id -> new java.util.HashMap<>()).put(s.node(), s);
-        }
-      }
-      Map<String, String> changed = new java.util.HashMap<>();
-      Instant now = clock.instant();
-      for (Map.Entry<String, Map<String, ConnectionsChanged>> e : remote.entrySet()) {
-        for (ConnectionsChanged known : List.copyOf(e.getValue().values())) {
-          boolean gone = !fresh.getOrDefault(e.getKey(), Map.of()).containsKey(known.node());
-          if (gone && known.connected() && !heard.contains(e.getKey() + " " + known.node())) {
-            e.getValue().put(known.node(), new ConnectionsChanged(known.sessionId(), known.userId(), known.node(), 0,
-                false, known.connectedSince(), now));
-            changed.put(known.sessionId(), known.userId());
-          }
-        }
-      }
-      fresh.forEach((sessionId, byNode) -> byNode.forEach((other, s) -> {
-        if (!heard.contains(sessionId + " " + other)
-            && !s.equals(remote.computeIfAbsent(sessionId, id -> new ConcurrentHashMap<>()).put(other, s))) {
-          changed.put(sessionId, s.userId());
-        }
-      }));
-      changed.forEach((sessionId, userId) -> feed("session/state", userId, new Frames.State(sessionId, userId, stateOf(sessionId))));
-    }).exceptionally(e -> {
-      heardDuringSync = null;
-      LOG.debug("could not read other nodes' connection states: {}", e.getMessage());
-      return null;
-    });
+    RemoteConnections.Sync sync = remote.beginSync();
+    return presence.refresh(node, presenceTtl).thenCompose(v -> presence.live()).thenAccept(states ->
+        remote.endSync(sync, states, node, clock.instant()).forEach((sessionId, userId) ->
+            feed("session/state", userId, new Frames.State(sessionId, userId, stateOf(sessionId)))))
+        .exceptionally(e -> {
+          remote.abortSync(sync);
+          LOG.debug("could not read other nodes' connection states: {}", e.getMessage());
+          return null;
+        });
   }
 
   /** Sends a feed frame about {@code userId}'s sessions (null: everyone's) to admins and that user's own feeds. */
