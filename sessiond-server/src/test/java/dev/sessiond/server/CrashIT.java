@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,38 +46,24 @@ class CrashIT {
           acknowledged.add(token);
         }
       }
-      // Keep creating from several threads and kill the process in the middle of it.
-      AtomicBoolean stop = new AtomicBoolean();
-      ExecutorService writers = Executors.newFixedThreadPool(4);
-      for (int t = 0; t < 4; t++) {
-        writers.submit(() -> {
-          while (!stop.get()) {
-            try {
-              Api.Res r = api.post("/api/sessions", "{\"user_id\":\"crash-burst\"}",
-                  "Authorization", bearer(TestServer.API_TOKEN));
-              if (r.status() == 201) {
-                String id = r.json().get("id").asText();
-                createdIds.add(id);
-                if (id.hashCode() % 2 == 0) {
-                  acknowledged.add(r.json().get("token").asText());
-                } else if (api.delete("/api/sessions/" + id, "Authorization", bearer(TestServer.API_TOKEN)).status() == 204) {
-                  revokedIds.add(id);
-                  revoked.add(r.json().get("token").asText());
-                } else {
-                  acknowledged.add(r.json().get("token").asText());
-                }
-              }
-            } catch (AssertionError connectionLost) {
-              return;
-            }
-          }
-        });
-      }
-      Thread.sleep(700);
-      first.kill();
-      stop.set(true);
-      writers.shutdown();
-      assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      // Keep creating and deleting from several threads and kill the process in the middle of it.
+      // Every answer must be the one expected: only a request the kill cut off may go unanswered.
+      KillBurst burst = KillBurst.start(4, () -> {
+        Api.Res r = api.post("/api/sessions", "{\"user_id\":\"crash-burst\"}", "Authorization", bearer(TestServer.API_TOKEN));
+        assertThat(r.status()).as("creation during the burst: " + r.body()).isEqualTo(201);
+        String id = r.json().get("id").asText();
+        createdIds.add(id);
+        if (id.hashCode() % 2 == 0) {
+          acknowledged.add(r.json().get("token").asText());
+          return;
+        }
+        Api.Res deleted = api.delete("/api/sessions/" + id, "Authorization", bearer(TestServer.API_TOKEN));
+        assertThat(deleted.status()).as("deletion during the burst: " + deleted.body()).isEqualTo(204);
+        revokedIds.add(id);
+        revoked.add(r.json().get("token").asText());
+      });
+      burst.awaitWrites(40, Duration.ofSeconds(30));
+      burst.kill(first);
     }
 
     try (ServerProcess second = ServerProcess.serve(dir)) {

@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -239,52 +240,83 @@ class EventLogIT extends OneServerPerClass {
     assertThat(api.get("/api/events", "Authorization", bearer(user.get("token").asText())).status()).isEqualTo(403);
   }
 
-  /** A Server-Sent Events reader on the JDK's HTTP client: the IDs of the events it receives. */
+  /**
+   * A Server-Sent Events reader on the JDK's HTTP client: the IDs of the events it receives. The
+   * status and type are checked on the test's thread; a stream that breaks or ends before the
+   * test closes it fails the test's next call.
+   */
   static final class Sse implements AutoCloseable {
     private final BlockingQueue<String> ids = new LinkedBlockingQueue<>();
-    private final CompletableFuture<HttpResponse<Stream<String>>> response;
+    private final HttpResponse<Stream<String>> response;
+    private final AtomicReference<Throwable> broken = new AtomicReference<>();
+    private volatile boolean closing;
 
-    private Sse(int port, String query, String lastEventId) {
+    private Sse(HttpResponse<Stream<String>> response) {
+      this.response = response;
+      Thread reader = new Thread(() -> {
+        try {
+          response.body().forEach(line -> {
+            if (line.startsWith("id: ")) {
+              ids.add(line.substring(4));
+            }
+          });
+          if (!closing) {
+            broken.set(new AssertionError("the server ended the event stream"));
+          }
+        } catch (RuntimeException e) {
+          if (!closing) {
+            broken.set(e);
+          }
+        }
+      }, "sse-reader");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    static Sse open(int port, String query, String lastEventId) throws Exception {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events" + query))
           .header("Accept", "text/event-stream").header("Authorization", TOKEN);
       if (lastEventId != null) {
         b.header("Last-Event-ID", lastEventId);
       }
-      response = HttpClient.newHttpClient().sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines());
-      response.thenAccept(r -> {
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-        new Thread(() -> {
-          try {
-            r.body().forEach(line -> {
-              if (line.startsWith("id: ")) {
-                ids.add(line.substring(4));
-              }
-            });
-          } catch (RuntimeException closed) {
-            // the test closed the stream
-          }
-        }).start();
-      });
-    }
-
-    static Sse open(int port, String query, String lastEventId) {
-      return new Sse(port, query, lastEventId);
+      HttpResponse<Stream<String>> r = HttpClient.newHttpClient()
+          .sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+      if (r.statusCode() != 200) {
+        String body = String.join("\n", r.body().toList());
+        throw new AssertionError("event stream answered " + r.statusCode() + ": " + body);
+      }
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+      return new Sse(r);
     }
 
     String nextId() throws InterruptedException {
       String id = ids.poll(5, TimeUnit.SECONDS);
+      assertUnbroken();
       assertThat(id).as("an event within 5 s").isNotNull();
       return id;
     }
 
     boolean nothingWithin(Duration d) throws InterruptedException {
-      return ids.poll(d.toMillis(), TimeUnit.MILLISECONDS) == null;
+      boolean nothing = ids.poll(d.toMillis(), TimeUnit.MILLISECONDS) == null;
+      assertUnbroken();
+      return nothing;
+    }
+
+    private void assertUnbroken() {
+      Throwable t = broken.get();
+      if (t != null) {
+        throw new AssertionError("the event stream broke: " + t, t);
+      }
     }
 
     @Override
     public void close() {
-      response.thenAccept(r -> r.body().close());
+      closing = true;
+      try {
+        assertUnbroken();
+      } finally {
+        response.body().close();
+      }
     }
   }
 }

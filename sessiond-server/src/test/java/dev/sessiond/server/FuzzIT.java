@@ -59,8 +59,12 @@ class FuzzIT extends OneServerPerClass {
   private final AtomicBoolean fuzzing = new AtomicBoolean(true);
   private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
   private final AtomicLong httpCases = new AtomicLong();
+  /** WebSocket cases whose frames reached an open socket. */
   private final AtomicLong wsCases = new AtomicLong();
-  private String userToken;
+  /** WebSocket cases refused with 401 because an HTTP case had logged the fuzz's user out. */
+  private final AtomicLong wsLoggedOut = new AtomicLong();
+  private final AtomicLong wsPlanned = new AtomicLong();
+  private volatile String userToken;
   private String revokedToken;
 
   @Test
@@ -84,6 +88,7 @@ class FuzzIT extends OneServerPerClass {
       for (int t = 0; t < THREADS; t++) {
         long threadSeed = seeds.nextLong();
         int share = CASES / THREADS + (t < CASES % THREADS ? 1 : 0);
+        wsPlanned.addAndGet(share / 10);
         workers.add(pool.submit(() -> fuzz(new Random(threadSeed), share)));
       }
       for (Future<?> w : workers) {
@@ -94,8 +99,13 @@ class FuzzIT extends OneServerPerClass {
       pool.shutdownNow();
 
       System.out.println("FuzzIT seed=" + SEED + ": " + httpCases.get() + " HTTP cases, " + wsCases.get()
-          + " WebSocket cases; well-behaved client: " + politeStats[0] + " requests, slowest " + politeStats[1] + " ms");
+          + " WebSocket cases (and " + wsLoggedOut.get() + " refused: the fuzz had logged its user out); well-behaved client: "
+          + politeStats[0] + " requests, slowest " + politeStats[1] + " ms");
       assertThat(failures).as("seed " + SEED).isEmpty();
+      // Every planned case ran, and most WebSocket cases got to send their frames: a fuzz whose
+      // sockets were all refused would test nothing of the frame handling.
+      assertThat(httpCases.get() + wsCases.get() + wsLoggedOut.get()).as("cases run").isEqualTo(CASES);
+      assertThat(wsCases.get()).as("WebSocket cases that sent frames, of " + wsPlanned.get()).isGreaterThanOrEqualTo(wsPlanned.get() * 3 / 4);
       assertThat(api.get("/health").status()).isEqualTo(200);
       for (String token : baseline) {
         assertThat(api.get("/api/whoami", "Authorization", bearer(token)).status()).as("baseline session kept").isEqualTo(200);
@@ -130,8 +140,7 @@ class FuzzIT extends OneServerPerClass {
       long caseSeed = rnd.nextLong();
       try {
         if (i % 10 == 9) {
-          wsCase(new Random(caseSeed));
-          wsCases.incrementAndGet();
+          (wsCase(new Random(caseSeed)) ? wsCases : wsLoggedOut).incrementAndGet();
         } else {
           httpCase(new Random(caseSeed));
           httpCases.incrementAndGet();
@@ -272,11 +281,14 @@ class FuzzIT extends OneServerPerClass {
     Request req = httpRequest(rnd);
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout((int) ANSWER_WITHIN_MS);
+      boolean cutOff = false;
       try {
         socket.getOutputStream().write(req.bytes());
         socket.getOutputStream().flush();
       } catch (IOException e) {
-        return; // refused mid-write: a close, which is an answer for bytes the server would not read
+        // The server closed while the request was still being sent (bytes it would not read):
+        // that close may be its whole answer, but whatever it sent before is checked below.
+        cutOff = true;
       }
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -287,21 +299,22 @@ class FuzzIT extends OneServerPerClass {
         if (got.size() > 0 || !req.mayGoUnanswered()) {
           throw new AssertionError("no complete answer within " + ANSWER_WITHIN_MS + " ms: " + where + " -> " + got);
         }
-        // An incomplete request: the server may wait for the rest; once we stop sending it must close.
+        // An incomplete request: the server may wait for the rest; once we stop sending it must
+        // close, with or without an answer (which is checked below like any other).
         socket.shutdownOutput();
         try {
-          if (in.read() >= 0 || true) {
-            return;
-          }
+          readToClose(in, got);
         } catch (SocketTimeoutException e2) {
-          throw new AssertionError("connection left hanging after the client stopped: " + where);
+          throw new AssertionError("connection left hanging after the client stopped: " + where + " -> " + got);
+        } catch (IOException reset) {
+          // a close
         }
       } catch (IOException e) {
         // reset: a close
       }
       byte[] answer = got.toByteArray();
       if (answer.length == 0) {
-        if (!req.mayGoUnanswered()) {
+        if (!req.mayGoUnanswered() && !cutOff) {
           throw new AssertionError("closed without an answer: " + where);
         }
         return;
@@ -336,6 +349,14 @@ class FuzzIT extends OneServerPerClass {
           throw new AssertionError("error without a message: " + where + " -> " + text);
         }
       }
+    }
+  }
+
+  /** Reads until the server closes the connection; a SocketTimeoutException when it does not. */
+  private static void readToClose(InputStream in, ByteArrayOutputStream got) throws IOException {
+    int c;
+    while ((c = in.read()) >= 0) {
+      got.write(c);
     }
   }
 
@@ -404,15 +425,24 @@ class FuzzIT extends OneServerPerClass {
     };
   }
 
-  private void wsCase(Random rnd) throws Exception {
+  /**
+   * One WebSocket case; false when the upgrade was refused because the fuzz's own HTTP cases had
+   * logged its user out (then with a fresh session for the next cases). Any other refusal fails.
+   */
+  private boolean wsCase(Random rnd) throws Exception {
     String token = userToken;
     Raw.Ws ws;
     try {
       ws = new Raw.Ws(server.port(), token, rnd.nextInt(3) == 0 ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : "");
     } catch (IOException refused) {
-      // the fuzz logged its own user out: a fresh session, and on
+      // Raw.Ws says "upgrade refused: <the answer's head>" when the server answered with a status.
+      boolean unauthorized = String.valueOf(refused.getMessage()).startsWith("upgrade refused: HTTP/1.1 401 ");
+      int whoami = api.get("/api/whoami", "Authorization", bearer(token)).status();
+      if (!unauthorized || whoami != 401) {
+        throw new AssertionError("WebSocket handshake failed (whoami with the same token: " + whoami + "): " + refused, refused);
+      }
       userToken = api.createSession("fuzz-user").get("token").asText();
-      return;
+      return false;
     }
     try (ws) {
       int frames = 1 + rnd.nextInt(4);
@@ -445,6 +475,7 @@ class FuzzIT extends OneServerPerClass {
         throw new AssertionError("close code " + code + ": " + where);
       }
     }
+    return true;
   }
 
   private static String printable(byte[] bytes) {
