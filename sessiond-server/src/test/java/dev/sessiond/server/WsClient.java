@@ -53,14 +53,19 @@ final class WsClient implements WebSocket.Listener {
 
   /** The next message whose event is {@code event}, skipping others; fails after 5 s. */
   JsonNode next(String event) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    return next(event, Duration.ofSeconds(5));
+  }
+
+  /** The next message whose event is {@code event}, skipping others; fails after {@code within}. */
+  JsonNode next(String event, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
       JsonNode m = messages.poll(100, TimeUnit.MILLISECONDS);
       if (m != null && m.path("event").asText().equals(event)) {
         return m;
       }
     }
-    throw new AssertionError("no " + event + " within 5 s");
+    throw new AssertionError("no " + event + " within " + within);
   }
 
   Close awaitClose() {
