@@ -4,6 +4,7 @@ import static dev.sessiond.server.Api.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,14 +43,21 @@ class SessionApiIT extends OneServerPerClass {
 
   @Test
   void aSessionWithATtlEndsWhenItRunsOut() throws Exception {
-    Api.Res created = api.post("/api/sessions", "{\"user_id\":\"short-lived\",\"ttl\":1}",
+    // Long enough that the first use lands inside it on a busy machine.
+    Duration ttl = Duration.ofSeconds(3);
+    long asked = System.nanoTime();
+    Api.Res created = api.post("/api/sessions", "{\"user_id\":\"short-lived\",\"ttl\":" + ttl.toSeconds() + "}",
         "Authorization", bearer(TestServer.API_TOKEN));
     String token = created.json().get("token").asText();
     assertThat(api.get("/api/whoami", "Authorization", bearer(token)).status()).isEqualTo(200);
 
-    Thread.sleep(1200);
-
-    Api.Res expired = api.get("/api/whoami", "Authorization", bearer(token));
+    Api.Res expired;
+    while ((expired = api.get("/api/whoami", "Authorization", bearer(token))).status() == 200) {
+      assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("still valid well after its ttl").isLessThan(ttl.plusSeconds(10));
+      Thread.sleep(50);
+    }
+    // Not before its ttl either (the server keeps times to the millisecond).
+    assertThat(Duration.ofNanos(System.nanoTime() - asked)).isGreaterThanOrEqualTo(ttl.minusMillis(1));
     assertThat(expired.status()).isEqualTo(401);
     assertThat(api.get("/api/sessions/" + created.json().get("id").asText(), "Authorization", bearer(admin)).status())
         .isEqualTo(404);
