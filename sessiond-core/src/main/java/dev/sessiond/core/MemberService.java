@@ -73,10 +73,27 @@ public final class MemberService {
     return store.count();
   }
 
-  public CompletionStage<Void> updateProfile(String id, Profile profile) {
-    return get(id).thenCompose(m -> store.update(m.withProfile(profile)))
+  /**
+   * Gives the member a new profile, on its live sessions too, and makes a right it lost reach
+   * what is already open, on every node (each step is a logged change that every node's follower
+   * applies): {@code can_login} taken away ends every session of the member (reason
+   * {@code login_revoked}); {@code is_admin} or {@code can_connect} taken away drops its live
+   * connections ({@code session.disconnected}, each session kept), so a socket opened with the
+   * old rights cannot go on with them: it reconnects with the new ones, or is refused.
+   */
+  public CompletionStage<Void> updateProfile(String id, Profile profile, Actor actor) {
+    return get(id).thenCompose(m -> store.update(m.withProfile(profile))
         .thenCompose(n -> sessions.updateProfile(id, profile))
-        .thenAccept(n -> {});
+        .thenCompose(n -> {
+          Profile was = m.profile();
+          if (was.canLogin() && !profile.canLogin()) {
+            return sessions.revokeUser(id, actor, Reasons.LOGIN_REVOKED).thenAccept(ended -> {});
+          }
+          if ((was.isAdmin() && !profile.isAdmin()) || (was.canConnect() && !profile.canConnect())) {
+            return sessions.disconnectUser(id, actor);
+          }
+          return CompletableFuture.completedFuture(null);
+        }));
   }
 
   /** Sets a new password and ends every session of the member ({@code actor} asked). */

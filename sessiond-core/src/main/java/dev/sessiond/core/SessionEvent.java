@@ -33,7 +33,8 @@ public sealed interface SessionEvent {
         case dev.sessiond.core.events.Reasons.LOGOUT -> LOGOUT;
         case dev.sessiond.core.events.Reasons.USER -> USER_INTERRUPTED;
         case dev.sessiond.core.events.Reasons.CLEAR -> CLEARED;
-        case dev.sessiond.core.events.Reasons.MEMBER_DELETED, dev.sessiond.core.events.Reasons.PASSWORD_CHANGED -> MEMBER_CHANGED;
+        case dev.sessiond.core.events.Reasons.MEMBER_DELETED, dev.sessiond.core.events.Reasons.PASSWORD_CHANGED,
+            dev.sessiond.core.events.Reasons.LOGIN_REVOKED -> MEMBER_CHANGED;
         case dev.sessiond.core.events.Reasons.EVICTED -> EVICTED;
         case dev.sessiond.core.events.Reasons.SIGNED_OUT_ELSEWHERE -> SIGNED_OUT_ELSEWHERE;
         case dev.sessiond.core.events.Reasons.PASSWORD_CHANGED_ELSEWHERE -> PASSWORD_CHANGED_ELSEWHERE;

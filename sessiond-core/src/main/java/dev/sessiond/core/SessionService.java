@@ -199,6 +199,24 @@ public final class SessionService {
         .thenRun(() -> events.publish(new SessionEvent.Disconnected(s.id(), s.userId()))));
   }
 
+  /** Drops the live connections of every session of a user on every node; the sessions stay valid. */
+  public CompletionStage<Void> disconnectUser(String userId, Actor actor) {
+    UserIds.require(userId);
+    return disconnectUserAfter(userId, actor, null);
+  }
+
+  private CompletionStage<Void> disconnectUserAfter(String userId, Actor actor, String after) {
+    return store.list(userId, after, PAGE).thenCompose(page -> {
+      CompletionStage<Void> done = CompletableFuture.completedFuture(null);
+      for (Session s : page) {
+        done = done.thenCompose(v -> store.disconnected(s.id(), userId, actor)
+            .thenRun(() -> events.publish(new SessionEvent.Disconnected(s.id(), userId))));
+      }
+      return page.size() < PAGE ? done
+          : done.thenCompose(v -> disconnectUserAfter(userId, actor, page.get(page.size() - 1).id()));
+    });
+  }
+
   /** Counts an open live connection as use of its session, sliding its idle deadline. */
   public void keepAlive(String id) {
     store.findById(id).thenAccept(found -> found.ifPresent(this::slide));

@@ -17,6 +17,8 @@ public final class Reasons {
   public static final String CLEAR = "clear";
   public static final String MEMBER_DELETED = "member_deleted";
   public static final String PASSWORD_CHANGED = "password_changed";
+  /** Every session of a member whose {@code can_login} an admin took away. */
+  public static final String LOGIN_REVOKED = "login_revoked";
   public static final String EVICTED = "evicted";
 
   private Reasons() {}

@@ -63,7 +63,7 @@ public final class MemberRoutes {
       api.route(POST, path, e.admin(204, (ctx, caller) -> {
         ProfileBody body = Json.body(ctx, ProfileBody.class);
         return members.getByIdOrSession(ctx.pathParam("id"))
-            .thenCompose(m -> members.updateProfile(m.id(), body.over(m.profile())));
+            .thenCompose(m -> members.updateProfile(m.id(), body.over(m.profile()), caller.actor()));
       }));
     }
     api.route(DELETE, "/api/members/:id", e.admin(204, (ctx, caller) ->

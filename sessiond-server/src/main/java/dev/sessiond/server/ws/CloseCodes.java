@@ -50,7 +50,7 @@ public final class CloseCodes {
       case REVOKED -> "session revoked";
       case USER_INTERRUPTED -> "every session of this user was interrupted";
       case CLEARED -> "every session was interrupted";
-      case MEMBER_CHANGED -> "the member was deleted or its password changed";
+      case MEMBER_CHANGED -> "the member was deleted, or its password or its right to log in changed";
       case EXPIRED -> "session expired";
       case EVICTED -> "session ended by the per-user session limit";
       case SIGNED_OUT_ELSEWHERE -> "signed out from another device";
