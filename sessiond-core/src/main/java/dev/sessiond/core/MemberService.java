@@ -96,6 +96,35 @@ public final class MemberService {
         }));
   }
 
+  /**
+   * The profile of a session a trusted backend asks for ({@code POST /api/sessions}) for
+   * {@code userId}, which names a member or the backend's own user (one namespace of strings:
+   * member IDs are drawn here, every other ID is the backend's). A member's session is the
+   * member's: only a caller with the admin right may open one, and it carries the member's own
+   * profile ({@code requested} must be null). For any other user, an admin profile needs the
+   * admin right too. So a caller without it (a narrower key) can neither act as a member (its
+   * {@code /api/me}, forward auth's {@code Remote-User}) nor mint an admin.
+   */
+  public CompletionStage<Profile> profileForSession(String userId, Profile requested, boolean adminRight) {
+    return store.findById(userId).thenApply(member -> {
+      if (member.isPresent()) {
+        if (!adminRight) {
+          throw new SessiondException.Forbidden("only a caller with the admin right may open a member's session");
+        }
+        if (requested != null) {
+          throw new SessiondException.Invalid("user_id names a member: its session takes the member's own profile; "
+              + "send no profile (change the member's with POST /api/members/{id})");
+        }
+        return member.get().profile();
+      }
+      Profile profile = requested == null ? Profile.member(userId) : requested;
+      if (profile.isAdmin() && !adminRight) {
+        throw new SessiondException.Forbidden("only a caller with the admin right may open a session with is_admin");
+      }
+      return profile;
+    });
+  }
+
   /** Sets a new password and ends every session of the member ({@code actor} asked). */
   public CompletionStage<Void> setPassword(String id, String password, Actor actor) {
     requirePassword(password);

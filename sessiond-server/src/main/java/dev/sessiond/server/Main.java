@@ -231,7 +231,7 @@ public final class Main {
     CurrentSessionRoutes current = new CurrentSessionRoutes(login, sessions, views, cookie);
     current.mount(api, endpoints);
     new MeRoutes(sessions, login, views, current).mount(api, endpoints);
-    new SessionRoutes(sessions, views).mount(api, endpoints);
+    new SessionRoutes(sessions, members, views).mount(api, endpoints);
     new EventRoutes(log, feed).mount(api, endpoints);
     new SeedRoutes(sessions).mount(api, endpoints);
     new MemberRoutes(members).mount(api, endpoints);

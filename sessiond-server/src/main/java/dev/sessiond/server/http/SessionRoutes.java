@@ -4,12 +4,12 @@ import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
+import dev.sessiond.core.MemberService;
 import dev.sessiond.core.Profile;
 import dev.sessiond.core.SessionService;
 import dev.sessiond.core.SessiondException;
 import dev.sessiond.core.UserIds;
 import dev.sessiond.core.events.Reasons;
-import dev.sessiond.server.wire.ProfileBody;
 import dev.sessiond.server.wire.Requests;
 import dev.sessiond.server.wire.SessionData;
 import java.time.Duration;
@@ -19,10 +19,12 @@ import java.util.List;
 public final class SessionRoutes {
 
   private final SessionService sessions;
+  private final MemberService members;
   private final SessionViews views;
 
-  public SessionRoutes(SessionService sessions, SessionViews views) {
+  public SessionRoutes(SessionService sessions, MemberService members, SessionViews views) {
     this.sessions = sessions;
+    this.members = members;
     this.views = views;
   }
 
@@ -30,11 +32,12 @@ public final class SessionRoutes {
     api.route(POST, "/api/sessions", e.admin(201, (ctx, caller) -> {
       Requests.CreateSession body = Json.body(ctx, Requests.CreateSession.class);
       UserIds.require(body.userId());
-      Profile profile = ProfileBody.over(body.profile(), Profile.member(body.userId()));
+      Profile requested = body.profile() == null ? null : body.profile().over(Profile.member(body.userId()));
       Duration ttl = body.ttl() == null ? null : Duration.ofSeconds(body.ttl());
       String ip = ctx.request().remoteAddress().host();
       String ua = CurrentSessionRoutes.truncate(ctx.request().getHeader("User-Agent"));
-      return sessions.create(new SessionService.NewSession(body.userId(), profile, ttl, ip, ua), caller.actor())
+      return members.profileForSession(body.userId(), requested, caller.isAdmin()).thenCompose(profile ->
+          sessions.create(new SessionService.NewSession(body.userId(), profile, ttl, ip, ua), caller.actor()))
           .thenCompose(issued -> views.ready(List.of(issued.session()))
               .thenApply(ready -> views.of(issued.session()).withToken(issued.token())));
     }));
