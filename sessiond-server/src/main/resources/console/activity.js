@@ -2,6 +2,8 @@
 // kept live by long polling (wait=) from the newest event shown. Its own module, so that the
 // other views need to know only show and hide.
 
+import { showUser } from './names.js';
+
 const $ = (id) => document.getElementById(id);
 const KEEP = 200;
 const WAIT = 25;
@@ -52,6 +54,7 @@ function row(e) {
     td.textContent = text;
     if (title) td.title = title;
     if (label === 'User' || label === 'Session') td.className = 'mono';
+    if (label === 'User' && e.user_id) showUser(td, e.user_id);
     tr.append(td);
   }
   return tr;

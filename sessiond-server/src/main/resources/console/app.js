@@ -2,6 +2,7 @@
 // Every server-provided text goes through textContent, never innerHTML.
 
 import { showActivity, hideActivity } from './activity.js';
+import { knowMembers, loadNames, showUser } from './names.js';
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50;
@@ -78,7 +79,7 @@ function sessionRow(s) {
   const tr = document.createElement('tr');
   tr.dataset.id = s.id;
   tr.dataset.user = s.user_id;
-  cell(tr, 'User', s.user_id, 'mono');
+  showUser(cell(tr, 'User', '', 'user'), s.user_id);
   cell(tr, 'Session', s.id, 'mono');
   cell(tr, 'Created', time(s.created_at)).title = s.created_at;
   cell(tr, 'Last seen', time(s.last_seen_at)).title = s.last_seen_at;
@@ -155,7 +156,7 @@ async function loadUsers() {
     const rows = await Promise.all(data.slice(0, 100).map(async (uid) => {
       const { data: sessions } = await api('GET', `/api/sessions?user_id=${encodeURIComponent(uid)}&limit=1000`);
       const tr = document.createElement('tr');
-      cell(tr, 'User', uid, 'mono');
+      showUser(cell(tr, 'User', ''), uid);
       cell(tr, 'Sessions', String(sessions.length));
       const b = button('Interrupt user', async () => { await interruptUser(uid); loadUsers(); }, 'danger');
       b.setAttribute('aria-label', `Interrupt every session of ${uid}`);
@@ -183,6 +184,7 @@ function flag(member, name, label) {
 async function loadMembers() {
   try {
     const { data } = await api('GET', '/api/members');
+    knowMembers(data);
     $('members-table').tBodies[0].replaceChildren(...data.map((m) => {
       const tr = document.createElement('tr');
       cell(tr, 'Username', m.username);
@@ -410,6 +412,7 @@ async function start() {
     }
     $('nav').hidden = false;
     $('counts').hidden = false;
+    loadNames();
     refreshCounts();
     setView(state.view);
   } catch (e) {

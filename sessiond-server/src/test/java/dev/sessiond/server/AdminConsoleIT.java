@@ -130,6 +130,35 @@ class AdminConsoleIT extends ConsoleBrowser {
     assertThat(browser.findElement(By.id("sessions")).isDisplayed()).isFalse();
   }
 
+  private By cellOf(String sessionId, String label) {
+    return By.cssSelector("#sessions-table tr[data-id='" + sessionId + "'] td[data-label='" + label + "']");
+  }
+
+  @Test
+  void theUserColumnNamesAMemberByItsUsernameWithItsIdOnHoverAndAnExternalUserByItsId() {
+    // The profile's name is not the username: the column must not show it.
+    String erin = member("console-erin", "pw-console-erin", "{\"name\":\"Erin Example\"}");
+    JsonNode erinsSession = loginElsewhere("console-erin", "pw-console-erin", MeIT.FIREFOX_LINUX);
+    JsonNode external = api.createSession("console-external-42");
+    signInAsAdmin();
+
+    By erinsUser = cellOf(erinsSession.get("id").asText(), "User");
+    wait.until(ExpectedConditions.textToBe(erinsUser, "console-erin"));
+    assertThat(browser.findElement(erinsUser).getDomAttribute("title")).isEqualTo(erin);
+    By externalUser = cellOf(external.get("id").asText(), "User");
+    wait.until(ExpectedConditions.presenceOfElementLocated(externalUser));
+    assertThat(browser.findElement(externalUser).getText()).isEqualTo("console-external-42");
+    assertThat(browser.findElement(externalUser).getDomAttribute("title")).isNullOrEmpty();
+
+    // A member created after the console read the member list: its first session still gets the name.
+    String fay = member("console-fay", "pw-console-fay", "{}");
+    JsonNode faysSession = loginElsewhere("console-fay", "pw-console-fay", MeIT.CHROME_WINDOWS);
+    By faysUser = cellOf(faysSession.get("id").asText(), "User");
+    wait.until(ExpectedConditions.textToBe(faysUser, "console-fay"));
+    assertThat(browser.findElement(faysUser).getDomAttribute("title")).isEqualTo(fay);
+    assertThat(browser.findElement(cellOf(external.get("id").asText(), "User")).getText()).isEqualTo("console-external-42");
+  }
+
   @Test
   void screenshotsForTheReadmeAndTheNarrowLayout() throws Exception {
     for (String user : List.of("alice@example.com", "bob", "carol-42")) {

@@ -1,5 +1,8 @@
 package dev.sessiond.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +50,22 @@ abstract class ConsoleBrowser {
   @AfterEach
   void closeBrowser() {
     browser.quit();
+  }
+
+  /** Creates a member with the API token and returns its ID; {@code profile} is JSON, e.g. {@code {"is_admin":false}}. */
+  static String member(String username, String password, String profile) {
+    Api.Res r = api.post("/api/members", "{\"username\":" + Api.quote(username) + ",\"password\":" + Api.quote(password)
+        + ",\"profile\":" + profile + "}", "Authorization", Api.bearer(TestServer.API_TOKEN));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json().get("id").asText();
+  }
+
+  /** Logs a member in from another client and returns the session's JSON (with its token). */
+  static JsonNode loginElsewhere(String username, String password, String userAgent) {
+    Api.Res r = api.post("/api/login", "{\"username\":" + Api.quote(username) + ",\"password\":" + Api.quote(password) + "}",
+        "User-Agent", userAgent);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json();
   }
 
   /** Debian's headless Chromium with an empty profile in {@code profile}, nothing fetched from outside. */

@@ -15,20 +15,6 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 /** The console's "Your devices" view in a real headless Chromium, for a member who is not an admin and for an admin. */
 class DevicesConsoleIT extends ConsoleBrowser {
 
-  private static void member(String username, String password, boolean admin) {
-    Api.Res r = api.post("/api/members", "{\"username\":" + Api.quote(username) + ",\"password\":" + Api.quote(password)
-        + ",\"profile\":{\"is_admin\":" + admin + "}}", "Authorization", bearer(TestServer.API_TOKEN));
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
-  }
-
-  /** Logs in from another client and returns the session's JSON (with its token). */
-  private static JsonNode loginElsewhere(String username, String password, String userAgent) {
-    Api.Res r = api.post("/api/login", "{\"username\":" + Api.quote(username) + ",\"password\":" + Api.quote(password) + "}",
-        "User-Agent", userAgent);
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
-    return r.json();
-  }
-
   private void signIn(String user, String password) {
     browser.get("http://127.0.0.1:" + server.port() + "/");
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username"))).sendKeys(user);
@@ -46,7 +32,7 @@ class DevicesConsoleIT extends ConsoleBrowser {
 
   @Test
   void aMemberWhoIsNotAnAdminSeesItsDevicesAndSignsOneOutWhileItsSocketIsClosed() throws Exception {
-    member("devices-frank", "pw-devices-frank", false);
+    member("devices-frank", "pw-devices-frank", "{\"is_admin\":false}");
     JsonNode laptop = loginElsewhere("devices-frank", "pw-devices-frank", MeIT.FIREFOX_LINUX);
     JsonNode phone = loginElsewhere("devices-frank", "pw-devices-frank", MeIT.SAFARI_IPHONE);
     WsClient laptopSocket = WsClient.connect(server.port(), laptop.get("token").asText());
@@ -85,7 +71,7 @@ class DevicesConsoleIT extends ConsoleBrowser {
 
   @Test
   void theConsoleIsSignedOutWhenAnotherDeviceSignsItOut() {
-    member("devices-gina", "pw-devices-gina", false);
+    member("devices-gina", "pw-devices-gina", "{\"is_admin\":false}");
     JsonNode other = loginElsewhere("devices-gina", "pw-devices-gina", MeIT.FIREFOX_LINUX);
     signIn("devices-gina", "pw-devices-gina");
     wait.until(d -> rows().size() == 2);
@@ -100,7 +86,7 @@ class DevicesConsoleIT extends ConsoleBrowser {
 
   @Test
   void aMemberChangesItsPasswordAndOnlyThisDeviceStaysSignedIn() {
-    member("devices-hana", "pw-devices-hana", false);
+    member("devices-hana", "pw-devices-hana", "{\"is_admin\":false}");
     JsonNode other = loginElsewhere("devices-hana", "pw-devices-hana", MeIT.FIREFOX_LINUX);
     signIn("devices-hana", "pw-devices-hana");
     wait.until(d -> rows().size() == 2);
@@ -118,7 +104,7 @@ class DevicesConsoleIT extends ConsoleBrowser {
 
   @Test
   void anAdminHasItsDevicesAsATab() {
-    member("devices-admin", "pw-devices-admin", true);
+    member("devices-admin", "pw-devices-admin", "{\"is_admin\":true}");
     JsonNode other = loginElsewhere("devices-admin", "pw-devices-admin", MeIT.FIREFOX_LINUX);
     signIn("devices-admin", "pw-devices-admin");
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sessions-table")));
