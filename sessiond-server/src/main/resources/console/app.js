@@ -64,15 +64,28 @@ function button(label, onClick, cls) {
 
 // ---- sessions -------------------------------------------------------------------------------
 
-function stateCell(tr, st) {
+// The server keeps is_connected for a grace after a session's last socket closes, so that a page
+// reload does not flap; connected with no socket open is that grace: a reconnect awaited.
+function connection(st) {
+  if (!st.is_connected) return 'off';
+  return (st.connections ?? 0) === 0 ? 'reconnecting' : 'on';
+}
+
+function dotted(kind, words) {
   const wrap = document.createElement('span');
   const dot = document.createElement('span');
-  dot.className = 'dot' + (st.is_connected ? ' on' : '');
+  dot.className = `dot ${kind}`;
   dot.setAttribute('aria-hidden', 'true');
-  wrap.append(dot, st.is_connected ? 'connected' : 'not connected');
-  tr.querySelector('.state').replaceChildren(wrap);
+  wrap.append(dot, words[kind]);
+  return wrap;
+}
+
+function stateCell(tr, st) {
+  const kind = connection(st);
+  tr.querySelector('.state').replaceChildren(dotted(kind, { on: 'connected', reconnecting: 'reconnecting', off: 'not connected' }));
   tr.querySelector('.conns').textContent = String(st.connections ?? 0);
   tr.dataset.connected = st.is_connected ? 'yes' : 'no';
+  tr.dataset.state = kind;
 }
 
 function sessionRow(s) {
@@ -218,13 +231,10 @@ async function loadMembers() {
 // ---- your devices -----------------------------------------------------------------------------
 
 function onlineCell(tr, st) {
-  const wrap = document.createElement('span');
-  const dot = document.createElement('span');
-  dot.className = 'dot' + (st.is_connected ? ' on' : '');
-  dot.setAttribute('aria-hidden', 'true');
-  wrap.append(dot, st.is_connected ? 'online' : 'offline');
-  tr.querySelector('.online').replaceChildren(wrap);
+  const kind = connection(st);
+  tr.querySelector('.online').replaceChildren(dotted(kind, { on: 'online', reconnecting: 'reconnecting', off: 'offline' }));
   tr.dataset.connected = st.is_connected ? 'yes' : 'no';
+  tr.dataset.state = kind;
 }
 
 function deviceRow(s) {

@@ -160,6 +160,23 @@ class AdminConsoleIT extends ConsoleBrowser {
   }
 
   @Test
+  void aSessionWhoseLastSocketClosedReadsReconnectingWithNoConnectionsUntilTheGraceEnds() {
+    JsonNode s = api.createSession("console-reload");
+    String id = s.get("id").asText();
+    WsClient ws = WsClient.connect(server.port(), s.get("token").asText());
+    signInAsAdmin();
+    wait.until(ExpectedConditions.textToBe(cellOf(id, "State"), "connected"));
+    assertThat(browser.findElement(cellOf(id, "Conns")).getText()).isEqualTo("1");
+
+    closeSocket(ws);
+
+    wait.until(ExpectedConditions.textToBe(cellOf(id, "State"), "reconnecting"));
+    assertThat(browser.findElement(cellOf(id, "Conns")).getText()).isEqualTo("0");
+    pastTheGrace().until(ExpectedConditions.textToBe(cellOf(id, "State"), "not connected"));
+    assertThat(browser.findElement(cellOf(id, "Conns")).getText()).isEqualTo("0");
+  }
+
+  @Test
   void screenshotsForTheReadmeAndTheNarrowLayout() throws Exception {
     for (String user : List.of("alice@example.com", "bob", "carol-42")) {
       api.createSession(user);

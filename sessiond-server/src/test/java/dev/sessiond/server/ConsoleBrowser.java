@@ -3,6 +3,7 @@ package dev.sessiond.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +22,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 abstract class ConsoleBrowser {
 
+  /**
+   * The server's reconnect grace: long enough that a browser on a loaded machine sees a session
+   * read "reconnecting" before the grace ends (the default 5 s left little room for that).
+   */
+  static final Duration RECONNECT_GRACE = Duration.ofSeconds(8);
+
   @TempDir
   static Path dir;
   static TestServer server;
@@ -32,7 +39,10 @@ abstract class ConsoleBrowser {
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, c -> new Config(c.host(), c.port(), c.store(), c.dataDir(), c.adminUser(),
+        c.adminPassword(), c.apiToken(), c.policy(), c.secureCookies(), c.metricsPublic(), c.wsHeartbeat(),
+        RECONNECT_GRACE, c.redisUri(), c.redisClusterUris(), c.redisWaitReplicas(), c.forwardAuth(), c.corsOrigins(),
+        c.webhooks(), c.eventRetention()));
     api = server.api;
   }
 
@@ -66,6 +76,17 @@ abstract class ConsoleBrowser {
         "User-Agent", userAgent);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     return r.json();
+  }
+
+  /** Closes a client's socket as a page being reloaded does, and waits for the server's answer to the close. */
+  static void closeSocket(WsClient ws) {
+    ws.socket.sendClose(WebSocket.NORMAL_CLOSURE, "reload").join();
+    ws.awaitClose();
+  }
+
+  /** A wait that outlasts the reconnect grace: for what happens when the grace ends. */
+  WebDriverWait pastTheGrace() {
+    return new WebDriverWait(browser, RECONNECT_GRACE.plusSeconds(10));
   }
 
   /** Debian's headless Chromium with an empty profile in {@code profile}, nothing fetched from outside. */

@@ -70,6 +70,22 @@ class DevicesConsoleIT extends ConsoleBrowser {
   }
 
   @Test
+  void aDeviceWhoseSocketClosedReadsReconnectingUntilTheGraceEndsThenOffline() throws Exception {
+    member("devices-ivan", "pw-devices-ivan", "{\"is_admin\":false}");
+    JsonNode laptop = loginElsewhere("devices-ivan", "pw-devices-ivan", MeIT.FIREFOX_LINUX);
+    WsClient laptopSocket = WsClient.connect(server.port(), laptop.get("token").asText());
+    laptopSocket.next("system/init");
+    signIn("devices-ivan", "pw-devices-ivan");
+    By online = By.cssSelector("#devices-table tr[data-id='" + laptop.get("id").asText() + "'] td.online");
+    wait.until(ExpectedConditions.textToBe(online, "online"));
+
+    closeSocket(laptopSocket);
+
+    wait.until(ExpectedConditions.textToBe(online, "reconnecting"));
+    pastTheGrace().until(ExpectedConditions.textToBe(online, "offline"));
+  }
+
+  @Test
   void theConsoleIsSignedOutWhenAnotherDeviceSignsItOut() {
     member("devices-gina", "pw-devices-gina", "{\"is_admin\":false}");
     JsonNode other = loginElsewhere("devices-gina", "pw-devices-gina", MeIT.FIREFOX_LINUX);
