@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -54,12 +56,27 @@ abstract class ConsoleBrowser {
   @BeforeEach
   void openBrowser() {
     browser = chromium(profile, "1280,800");
-    wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+    wait = waiting(Duration.ofSeconds(10));
   }
 
   @AfterEach
   void closeBrowser() {
     browser.quit();
+  }
+
+  /**
+   * A wait that tries again when an element it holds went stale: the console redraws a table
+   * (a list loaded again) while a condition reads it.
+   */
+  private WebDriverWait waiting(Duration timeout) {
+    WebDriverWait w = new WebDriverWait(browser, timeout);
+    w.ignoring(StaleElementReferenceException.class);
+    return w;
+  }
+
+  /** The text of what {@code by} finds now, found again if the console redraws it meanwhile. */
+  String textOf(By by) {
+    return wait.until(d -> d.findElement(by).getText());
   }
 
   /** Creates a member with the API token and returns its ID; {@code profile} is JSON, e.g. {@code {"is_admin":false}}. */
@@ -86,7 +103,7 @@ abstract class ConsoleBrowser {
 
   /** A wait that outlasts the reconnect grace: for what happens when the grace ends. */
   WebDriverWait pastTheGrace() {
-    return new WebDriverWait(browser, RECONNECT_GRACE.plusSeconds(10));
+    return waiting(RECONNECT_GRACE.plusSeconds(10));
   }
 
   /** Debian's headless Chromium with an empty profile in {@code profile}, nothing fetched from outside. */
