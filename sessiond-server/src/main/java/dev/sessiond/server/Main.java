@@ -84,7 +84,10 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final Duration PURGE_EVERY = Duration.ofSeconds(10);
-  private static final Duration TRIM_EVERY = Duration.ofMinutes(10);
+  /** The event log is trimmed every tenth of its retention, but never more than this far apart... */
+  private static final Duration TRIM_AT_MOST_EVERY = Duration.ofMinutes(10);
+  /** ...nor more often than this (a short retention is for tests and demonstrations, not for a trim loop). */
+  private static final Duration TRIM_AT_LEAST_EVERY = Duration.ofSeconds(1);
 
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -272,7 +275,7 @@ public final class Main {
     vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> webSockets.heartbeat(config.wsHeartbeat(), config.policy().touchGranularity()));
     vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> live.syncPresence());
     Duration purgeEvery = config.wsHeartbeat().compareTo(PURGE_EVERY) < 0 ? config.wsHeartbeat() : PURGE_EVERY;
-    vertx.setPeriodic(TRIM_EVERY.toMillis(), id -> log.trim(clock.instant().minus(config.eventRetention()))
+    vertx.setPeriodic(trimEvery(config.eventRetention()).toMillis(), id -> log.trim(clock.instant().minus(config.eventRetention()))
         .whenComplete((n, e) -> {
           if (e != null) {
             LOG.warn("could not trim the event log: {}", e.getMessage());
@@ -305,6 +308,18 @@ public final class Main {
         closeAll(closers);
       }
     };
+  }
+
+  /**
+   * How often the event log is trimmed: a tenth of {@code retention}, from 1 s to 10 minutes, so
+   * that an entry outlives its retention by at most a tenth of it (10 minutes at the default 30 days).
+   */
+  static Duration trimEvery(Duration retention) {
+    Duration tenth = retention.dividedBy(10);
+    if (tenth.compareTo(TRIM_AT_LEAST_EVERY) < 0) {
+      return TRIM_AT_LEAST_EVERY;
+    }
+    return tenth.compareTo(TRIM_AT_MOST_EVERY) > 0 ? TRIM_AT_MOST_EVERY : tenth;
   }
 
   private static void closeAll(List<AutoCloseable> closers) {

@@ -111,8 +111,8 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--event-retention", defaultValue = "${SESSIOND_EVENT_RETENTION:-30d}",
       converter = DurationConverter.class,
-      description = "Keep the event log (GET /api/events, webhooks) this long, then trim it "
-          + "[SESSIOND_EVENT_RETENTION] (default: ${DEFAULT-VALUE}).")
+      description = "Keep the event log (GET /api/events, webhooks) this long; older entries are trimmed every "
+          + "tenth of it (at least every 10 minutes, at most every second) [SESSIOND_EVENT_RETENTION] (default: ${DEFAULT-VALUE}).")
   Duration eventRetention;
 
   @Option(names = "--ws-reconnect-grace", defaultValue = "${SESSIOND_WS_RECONNECT_GRACE:-5s}",
