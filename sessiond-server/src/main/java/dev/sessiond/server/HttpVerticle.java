@@ -36,7 +36,7 @@ final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return vertx.createHttpServer(options)
-        .invalidRequestHandler(HttpApi::invalidRequest)
+        .invalidRequestHandler(VersionCheck.invalidRequestHandler(HttpApi::invalidRequest))
         .connectionHandler(VersionCheck::install)
         .exceptionHandler(e -> LOG.debug("connection failed: {}", e.toString()))
         .requestHandler(new RequestGuard(requests))
