@@ -9,6 +9,7 @@ import dev.sessiond.core.events.Reasons;
 import dev.sessiond.core.store.MutableClock;
 import dev.sessiond.core.store.SessionStore;
 import dev.sessiond.core.store.SessionStoreContract;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,11 @@ class RedisReplicatedSessionStoreTest extends SessionStoreContract {
       assertThat(await(store.findByTokenHash(kept.tokenHash()))).isEmpty();
     } finally {
       replica.start();
+      // The next test's changes wait for this replica: it must be back in sync before this one ends.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (SharedRedis.primary().run("wait", c -> c.waitForReplication(1, 100)).join() < 1) {
+        assertThat(System.nanoTime()).as("the restarted replica never acknowledged the master's writes within 30 s")
+            .isLessThan(deadline);
         Thread.sleep(50);
       }
     }
