@@ -20,4 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-exec mvn -B verify "$@"
+# A hang must fail, not stall CI: each test has its own timeout (pom.xml: tests.timeout), and the
+# whole build is stopped after 80 minutes (surefire 3.5.4's fork timeout does not kill a hung fork,
+# SUREFIRE-2049), so that a stuck JVM ends the run red within CI's 90.
+exec timeout --kill-after=60s "${SESSIOND_TEST_TIMEOUT:-80m}" mvn -B verify "$@"
