@@ -3,22 +3,20 @@ package dev.sessiond.core;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Logs members in: throttled per username and per client IP, the same answer for a wrong
- * username as for a wrong password, and about the same time for both. A password check counts
- * against its username and IP from the moment it is let in, before its hash is computed, so
- * parallel guesses cannot outrun the limit; and at most {@link #MAX_IN_FLIGHT} checks wait for
- * the hashing pool at once, the rest are refused at once (RateLimited, retry in a second)
- * instead of queueing without bound.
+ * Logs members in: throttled by {@link LoginThrottle} (per username at the client's address,
+ * per address, per username), the same answer for a wrong username as for a wrong password, and
+ * about the same time for both. A password check counts from the moment it is let in, before its
+ * hash is computed, so parallel guesses cannot outrun the throttle; and at most
+ * {@link #MAX_IN_FLIGHT} checks are under way at once (waiting for the throttle's store or the
+ * hashing pool), the rest are refused at once (RateLimited, retry in a second) instead of
+ * queueing without bound.
  */
 public final class LoginService {
 
-  public static final int FAILURES_PER_USERNAME = 5;
-  public static final int FAILURES_PER_IP = 20;
   public static final int MAX_IN_FLIGHT = 64;
 
   private final MemberService members;
@@ -43,23 +41,22 @@ public final class LoginService {
     if (username.length() > MemberService.MAX_USERNAME_LENGTH || password.length() > MemberService.MAX_PASSWORD_LENGTH) {
       throw new SessiondException.Unauthorized("wrong username or password");
     }
-    String userKey = "user:" + username;
-    return throttled(userKey, ip, wrong -> members.findByUsername(username).thenCompose(found -> {
+    return throttled(username, ip, pass -> members.findByUsername(username).thenCompose(found -> {
       CompletionStage<String> hash = found.isPresent()
           ? CompletableFuture.completedFuture(found.get().passwordHash())
           : decoyHash;
       return hash.thenCompose(h -> hasher.verify(password, h)).thenCompose(ok -> {
         if (!ok || found.isEmpty()) {
-          wrong.set(true);
+          pass.wrong();
           throw new SessiondException.Unauthorized("wrong username or password");
         }
         Member member = found.get();
         if (!member.profile().canLogin()) {
           throw new SessiondException.Forbidden("this member may not log in");
         }
-        throttle.reset(userKey);
-        return sessions.create(new SessionService.NewSession(member.id(), member.profile(), null, ip, userAgent),
-            dev.sessiond.core.events.Actor.member(member.id()));
+        return pass.right().thenCompose(v -> sessions.create(
+            new SessionService.NewSession(member.id(), member.profile(), null, ip, userAgent),
+            dev.sessiond.core.events.Actor.member(member.id())));
       });
     }));
   }
@@ -67,7 +64,7 @@ public final class LoginService {
   /**
    * A member changes its own password from session {@code session}, proving it knows the
    * current one. A wrong current password changes nothing and counts as a failed login for the
-   * member's username and the client IP (so a stolen session cannot guess faster than a login
+   * member's username from the client's address (so a stolen session cannot guess faster than a login
    * form); the new password ends every other session of the member. Returns how many ended.
    */
   public CompletionStage<Integer> changePassword(Session session, String current, String newPassword, String ip) {
@@ -82,59 +79,43 @@ public final class LoginService {
         throw new SessiondException.Forbidden("this session's user is not a member: it has no password to change");
       }
       Member member = found.get();
-      String userKey = "user:" + member.username();
-      return throttled(userKey, ip, wrong -> {
+      return throttled(member.username(), ip, pass -> {
         CompletionStage<Boolean> ok = current.length() > MemberService.MAX_PASSWORD_LENGTH
             ? CompletableFuture.completedFuture(false)
             : hasher.verify(current, member.passwordHash());
         return ok.thenCompose(right -> {
           if (!right) {
-            wrong.set(true);
+            pass.wrong();
             throw new SessiondException.Forbidden("the current password is wrong");
           }
-          throttle.reset(userKey);
-          return members.changeOwnPassword(member.id(), newPassword, session.id());
+          return pass.right().thenCompose(v -> members.changeOwnPassword(member.id(), newPassword, session.id()));
         });
       });
     });
   }
 
   /**
-   * Runs a password check under the throttle: reserves the username and the IP (RateLimited
-   * when either is spent, or when too many checks are in flight), and releases both when the
-   * check ends, as a failure when it set {@code wrong}.
+   * Runs a password check under the throttle: refused at once when {@link #MAX_IN_FLIGHT} checks
+   * are under way, else admitted by the throttle (RateLimited when a key refuses), and the pass
+   * ended when the check does (a check that said neither wrong nor right gives its counts back).
    */
-  private <T> CompletionStage<T> throttled(String userKey, String ip, Function<AtomicBoolean, CompletionStage<T>> check) {
-    String ipKey = "ip:" + ip;
-    throttle.reserve(userKey, FAILURES_PER_USERNAME);
-    try {
-      throttle.reserve(ipKey, FAILURES_PER_IP);
-    } catch (RuntimeException e) {
-      throttle.release(userKey, false);
-      throw e;
-    }
+  private <T> CompletionStage<T> throttled(String username, String ip, Function<LoginThrottle.Pass, CompletionStage<T>> check) {
     if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
       inFlight.decrementAndGet();
-      throttle.release(userKey, false);
-      throttle.release(ipKey, false);
-      throw new SessiondException.RateLimited("too many logins in progress, try again shortly", Duration.ofSeconds(1));
+      return CompletableFuture.failedFuture(
+          new SessiondException.RateLimited("too many logins in progress, try again shortly", Duration.ofSeconds(1)));
     }
-    AtomicBoolean wrong = new AtomicBoolean();
-    CompletionStage<T> attempt;
-    try {
-      attempt = check.apply(wrong);
-    } catch (RuntimeException e) {
-      attempt = CompletableFuture.failedFuture(e);
-    }
-    return attempt.whenComplete((value, error) -> {
-      inFlight.decrementAndGet();
-      throttle.release(userKey, wrong.get());
-      throttle.release(ipKey, wrong.get());
-    });
+    return attempt(() -> throttle.admit(username, ip))
+        .thenCompose(pass -> attempt(() -> check.apply(pass)).whenComplete((value, error) -> pass.end()))
+        .whenComplete((value, error) -> inFlight.decrementAndGet());
   }
 
-  /** Forgets failures that left the window; call now and then. */
-  public void sweep() {
-    throttle.sweep();
+  /** A call that may throw before it returns its stage: the throw becomes the stage's failure. */
+  private static <T> CompletionStage<T> attempt(java.util.function.Supplier<CompletionStage<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 }

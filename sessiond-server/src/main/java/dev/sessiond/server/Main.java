@@ -12,6 +12,8 @@ import dev.sessiond.core.store.InMemorySessionStore;
 import dev.sessiond.core.store.MemberStore;
 import dev.sessiond.core.store.PresenceStore;
 import dev.sessiond.core.store.SessionStore;
+import dev.sessiond.core.throttle.InMemoryThrottleStore;
+import dev.sessiond.core.throttle.ThrottleStore;
 import dev.sessiond.core.webhooks.InMemoryWebhookCursorStore;
 import dev.sessiond.core.webhooks.WebhookCursorStore;
 import dev.sessiond.server.cli.ServeCommand;
@@ -48,6 +50,7 @@ import dev.sessiond.store.redis.RedisEventBridge;
 import dev.sessiond.store.redis.RedisMemberStore;
 import dev.sessiond.store.redis.RedisPresenceStore;
 import dev.sessiond.store.redis.RedisSessionStore;
+import dev.sessiond.store.redis.RedisThrottleStore;
 import dev.sessiond.store.redis.RedisWebhookCursorStore;
 import dev.sessiond.store.redis.ReplicatedSessionStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -116,6 +119,8 @@ public final class Main {
     MemberStore memberStore;
     PresenceStore presence = PresenceStore.NONE;
     WebhookCursorStore webhookCursors = new InMemoryWebhookCursorStore(clock);
+    // Login throttling: shared on Redis; in this process otherwise (see InMemoryThrottleStore).
+    ThrottleStore throttleStore = new InMemoryThrottleStore(clock);
     RedisConnection redis = null;
     // The embedded store loads its sessions while the rest starts; the server listens after both.
     java.util.function.Supplier<CompletableFuture<Void>> loadStore = () -> CompletableFuture.completedFuture(null);
@@ -138,6 +143,7 @@ public final class Main {
       memberStore = new RedisMemberStore(redis);
       presence = new RedisPresenceStore(redis, clock);
       webhookCursors = new RedisWebhookCursorStore(redis);
+      throttleStore = new RedisThrottleStore(redis, clock);
     } else if (config.store() == Config.StoreKind.EMBEDDED) {
       EmbeddedStore embedded = EmbeddedStore.unloaded(config.dataDir(), clock, config.policy().durableTouchLag());
       closers.add(embedded);
@@ -161,7 +167,7 @@ public final class Main {
     closers.add(0, hashing::shutdownNow);
     Argon2Hasher hasher = new Argon2Hasher(hashing);
     MemberService members = new MemberService(memberStore, sessions, hasher, clock);
-    LoginService login = new LoginService(members, sessions, hasher, new LoginThrottle(clock, Duration.ofMinutes(15)));
+    LoginService login = new LoginService(members, sessions, hasher, new LoginThrottle(throttleStore));
 
     // The admin member, made sure of (idempotent: nodes sharing a store may start at the same moment),
     // awaited before listening. Its read goes before the embedded store's load (one thread), so
@@ -287,7 +293,6 @@ public final class Main {
     // worker thread, so that no event loop stalls for it every purgeEvery.
     vertx.setPeriodic(purgeEvery.toMillis(), id -> vertx.executeBlocking(() -> {
       sessions.purgeExpired();
-      login.sweep();
       return null;
     }, false));
     System.out.println("sessiond: listening on http://" + config.host() + ":" + port

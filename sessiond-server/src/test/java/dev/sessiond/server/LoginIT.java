@@ -94,7 +94,7 @@ class LoginIT extends OneServerPerClass {
         limited++;
       }
     }
-    assertThat(unauthorized).isLessThanOrEqualTo(dev.sessiond.core.LoginService.FAILURES_PER_USERNAME);
+    assertThat(unauthorized).isLessThanOrEqualTo(dev.sessiond.core.LoginThrottle.PER_USERNAME_AND_ADDRESS.free());
     assertThat(unauthorized + limited).isEqualTo(60);
     assertThat(api.post("/api/login", "{\"username\":\"login-parallel\",\"password\":\"pw-parallel\"}").status())
         .as("the limit still holds for the right password").isEqualTo(429);
