@@ -20,6 +20,7 @@ import dev.sessiond.server.cli.ServeCommand;
 import dev.sessiond.server.events.EventFeed;
 import dev.sessiond.server.http.AdminConsole;
 import dev.sessiond.server.http.Auth;
+import dev.sessiond.server.http.ClientAddress;
 import dev.sessiond.server.http.ClientNames;
 import dev.sessiond.server.http.Cors;
 import dev.sessiond.server.http.CurrentSessionRoutes;
@@ -186,6 +187,9 @@ public final class Main {
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     closers.add(0, () -> vertx.close().await(10, TimeUnit.SECONDS));
+    ClientAddress clientAddress = ClientAddress.parse(config.trustedProxies().ranges(), config.trustedProxies().header());
+    clientAddress.install(vertx);
+    LOG.info("client address: {}", clientAddress);
     String node = Tokens.newId();
     // A node's connection states count for two heartbeats after its last refresh, like a silent socket.
     LiveConnections live = new LiveConnections(vertx, clock, config.wsReconnectGrace(), node, events::publish,

@@ -4,6 +4,7 @@ import dev.sessiond.core.SessionPolicy;
 import dev.sessiond.server.Config;
 import dev.sessiond.server.Main;
 import dev.sessiond.server.forwardauth.RedirectPolicy;
+import dev.sessiond.server.http.ClientAddress;
 import dev.sessiond.server.webhooks.WebhookSigner;
 import dev.sessiond.server.webhooks.WebhookTarget;
 import java.nio.file.Path;
@@ -142,6 +143,17 @@ public final class ServeCommand implements Callable<Integer> {
           + "/api/whoami with a bearer token; never with cookies [SESSIOND_CORS_ORIGINS].")
   java.util.List<String> corsOrigins;
 
+  @Option(names = "--trusted-proxies", defaultValue = "${SESSIOND_TRUSTED_PROXIES}", split = ",",
+      description = "Proxies whose --client-ip-header names the client: addresses and CIDR ranges, IPv4 or IPv6, "
+          + "comma-separated (127.0.0.1,::1,10.0.0.0/8). From any other peer the header is ignored; default none: "
+          + "the TCP peer is the client [SESSIOND_TRUSTED_PROXIES].")
+  java.util.List<String> trustedProxies;
+
+  @Option(names = "--client-ip-header", defaultValue = "${SESSIOND_CLIENT_IP_HEADER:-X-Forwarded-For}",
+      description = "With --trusted-proxies: the header they write, X-Forwarded-For or Forwarded (RFC 7239); the "
+          + "other is ignored [SESSIOND_CLIENT_IP_HEADER] (default: ${DEFAULT-VALUE}).")
+  String clientIpHeader;
+
   @Override
   public Integer call() throws Exception {
     Main.Running running = Main.start(toConfig());
@@ -172,7 +184,14 @@ public final class ServeCommand implements Callable<Integer> {
     return new Config(host, port, kind, dataDir, adminUser, blankToNull(adminPassword), blankToNull(apiToken),
         new SessionPolicy(idleTimeout, maxLifetime, maxSessionsPerUser, onLimit), secureCookies, metricsPublic,
         wsHeartbeat, wsReconnectGrace, redisUri,
-        nonBlank(redisClusterUris), redisWaitReplicas, forwardAuth(), nonBlank(corsOrigins), webhooks(), eventRetention);
+        nonBlank(redisClusterUris), redisWaitReplicas, forwardAuth(), nonBlank(corsOrigins), webhooks(), eventRetention,
+        trustedProxies());
+  }
+
+  private Config.TrustedProxies trustedProxies() {
+    java.util.List<String> ranges = nonBlank(trustedProxies);
+    ClientAddress.parse(ranges, clientIpHeader);
+    return new Config.TrustedProxies(ranges, clientIpHeader.strip());
   }
 
   private Config.ForwardAuth forwardAuth() {

@@ -155,7 +155,7 @@ public final class LoginPage {
       throw new SessiondException.Invalid("rd is not an address this server may send you to: " + notAllowed(rd));
     }
     String target = rd == null || rd.isEmpty() ? redirects.home() : redirects.check(rd).orElseThrow();
-    String ip = ctx.request().remoteAddress().host();
+    String ip = dev.sessiond.server.http.ClientAddress.of(ctx);
     return login.login(username, password, ip, CurrentSessionRoutes.truncate(ctx.request().getHeader("User-Agent")))
         .whenComplete((issued, error) -> {
           if (error != null) {

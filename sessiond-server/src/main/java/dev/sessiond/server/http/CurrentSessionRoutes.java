@@ -56,7 +56,7 @@ public final class CurrentSessionRoutes {
       throw new SessiondException.Forbidden("cross-origin request refused");
     }
     Requests.Login body = Json.body(ctx, Requests.Login.class);
-    String ip = ctx.request().remoteAddress().host();
+    String ip = ClientAddress.of(ctx);
     String userAgent = truncate(ctx.request().getHeader("User-Agent"));
     return login.login(body.username(), body.password(), ip, userAgent)
         .whenComplete((issued, error) -> {

@@ -73,7 +73,7 @@ public final class MeRoutes {
     api.route(POST, "/api/me/password", e.session(204, (ctx, caller) -> {
       Session me = self(ctx, caller);
       Requests.ChangePassword body = Json.body(ctx, Requests.ChangePassword.class);
-      String ip = ctx.request().remoteAddress().host();
+      String ip = ClientAddress.of(ctx);
       return login.changePassword(me, body.currentPassword(), body.newPassword(), ip).whenComplete((n, error) -> {
         if (error != null) {
           LOG.info("password change refused user={} session={} ip={}: {}", me.userId(), me.id(), ip,

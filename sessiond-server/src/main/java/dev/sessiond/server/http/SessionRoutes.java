@@ -34,7 +34,7 @@ public final class SessionRoutes {
       UserIds.require(body.userId());
       Profile requested = body.profile() == null ? null : body.profile().over(Profile.member(body.userId()));
       Duration ttl = body.ttl() == null ? null : Duration.ofSeconds(body.ttl());
-      String ip = ctx.request().remoteAddress().host();
+      String ip = ClientAddress.of(ctx);
       String ua = CurrentSessionRoutes.truncate(ctx.request().getHeader("User-Agent"));
       return members.profileForSession(body.userId(), requested, caller.isAdmin()).thenCompose(profile ->
           sessions.create(new SessionService.NewSession(body.userId(), profile, ttl, ip, ua), caller.actor()))
