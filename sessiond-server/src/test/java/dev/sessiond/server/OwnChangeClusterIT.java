@@ -17,8 +17,8 @@ class OwnChangeClusterIT extends OwnChangeContract {
   static void start(@TempDir Path dirA, @TempDir Path dirB) throws Exception {
     cluster = RedisClusterProcess.start();
     String seeds = String.join(",", cluster.seeds());
-    nodeA = ServerProcess.serve(dirA, "--store", "redis", "--redis-cluster-uri", seeds, "--ws-heartbeat", "1s");
-    nodeB = ServerProcess.serve(dirB, "--store", "redis", "--redis-cluster-uri", seeds, "--ws-heartbeat", "1s");
+    nodeA = ServerProcess.serve(dirA, "--store", "redis", "--redis-cluster-uri", seeds);
+    nodeB = ServerProcess.serve(dirB, "--store", "redis", "--redis-cluster-uri", seeds);
     a = nodeA.api();
     b = nodeB.api();
     portA = nodeA.port();

@@ -16,8 +16,8 @@ class OwnChangeRedisIT extends OwnChangeContract {
   @BeforeAll
   static void start(@TempDir Path dirA, @TempDir Path dirB) throws Exception {
     redis = RedisProcess.launch();
-    nodeA = ServerProcess.serve(dirA, "--store", "redis", "--redis-uri", redis.uri(), "--ws-heartbeat", "1s");
-    nodeB = ServerProcess.serve(dirB, "--store", "redis", "--redis-uri", redis.uri(), "--ws-heartbeat", "1s");
+    nodeA = ServerProcess.serve(dirA, "--store", "redis", "--redis-uri", redis.uri());
+    nodeB = ServerProcess.serve(dirB, "--store", "redis", "--redis-uri", redis.uri());
     a = nodeA.api();
     b = nodeB.api();
     portA = nodeA.port();

@@ -70,9 +70,9 @@ final class WsClient implements WebSocket.Listener {
 
   Close awaitClose() {
     try {
-      return closed.get(10, TimeUnit.SECONDS);
+      return closed.get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new AssertionError("the server did not close the socket within 10 s", e);
+      throw new AssertionError("the server did not close the socket within 30 s", e);
     }
   }
 
