@@ -6,6 +6,7 @@ import dev.sessiond.server.http.VersionCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
@@ -22,11 +23,14 @@ final class HttpVerticle extends VerticleBase {
 
   private final HttpServerOptions options;
   private final Handler<HttpServerRequest> requests;
+  /** What else a new connection gets (its timeouts). */
+  private final Handler<HttpConnection> connections;
   private volatile int port;
 
-  HttpVerticle(HttpServerOptions options, Handler<HttpServerRequest> requests) {
+  HttpVerticle(HttpServerOptions options, Handler<HttpServerRequest> requests, Handler<HttpConnection> connections) {
     this.options = options;
     this.requests = requests;
+    this.connections = connections;
   }
 
   int port() {
@@ -37,7 +41,10 @@ final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.createHttpServer(options)
         .invalidRequestHandler(VersionCheck.invalidRequestHandler(HttpApi::invalidRequest))
-        .connectionHandler(VersionCheck::install)
+        .connectionHandler(c -> {
+          VersionCheck.install(c);
+          connections.handle(c);
+        })
         .exceptionHandler(e -> LOG.debug("connection failed: {}", e.toString()))
         .requestHandler(new RequestGuard(requests))
         .listen()

@@ -37,6 +37,7 @@ import dev.sessiond.server.http.SessionCookie;
 import dev.sessiond.server.http.SessionRoutes;
 import dev.sessiond.server.http.SessionViews;
 import dev.sessiond.server.http.SystemRoutes;
+import dev.sessiond.server.limits.HttpTimeouts;
 import dev.sessiond.server.webhooks.WebhookSigner;
 import dev.sessiond.server.webhooks.WebhookTarget;
 import dev.sessiond.server.webhooks.Webhooks;
@@ -237,6 +238,7 @@ public final class Main {
     HttpApi api = new HttpApi(vertx, registry);
     new SystemRoutes(sessions, members, registry, config.metricsPublic(), Instant.now(clock),
         live::connectedSessions, live::connectedAdmins, sessionStore::ping).mount(api, endpoints);
+    Config.Limits limits = config.limits();
     WebSocketRoute webSockets = new WebSocketRoute(auth, live, sessions, adminLog);
     webSockets.mount(api);
     SessionCookie cookie = new SessionCookie(config.secureCookies(), config.forwardAuth().cookieDomain());
@@ -259,6 +261,7 @@ public final class Main {
         .setMaxWebSocketFrameSize(2 * WebSocketRoute.MAX_MESSAGE_BYTES)
         .setWebSocketClosingTimeout(3);
     io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> requests = api.requestHandler();
+    HttpTimeouts timeouts = new HttpTimeouts(limits.httpReadTimeout(), limits.httpIdleTimeout());
 
     try {
       storeLoaded.join();
@@ -272,13 +275,13 @@ public final class Main {
       webhooks.start().get(30, TimeUnit.SECONDS);
     }
     feed.start();
-    HttpVerticle first = new HttpVerticle(options, requests);
+    HttpVerticle first = new HttpVerticle(options, requests, timeouts::install);
     vertx.deployVerticle(first).await(30, TimeUnit.SECONDS);
     int port = first.port();
     int more = Runtime.getRuntime().availableProcessors() - 1;
     if (more > 0) {
       // Same options as the first (even port 0): Vert.x then shares the first server's socket.
-      vertx.deployVerticle(() -> new HttpVerticle(options, requests), new DeploymentOptions().setInstances(more))
+      vertx.deployVerticle(() -> new HttpVerticle(options, requests, timeouts::install), new DeploymentOptions().setInstances(more))
           .await(30, TimeUnit.SECONDS);
     }
 
@@ -305,6 +308,10 @@ public final class Main {
         + (config.store() == Config.StoreKind.REDIS ? ", node " + node : "")
         + ")");
     LOG.info("started on port {}", port);
+    LOG.info("limits: a request arrives within {}, an idle connection stays {}; WebSockets {} in all, {} per user, "
+        + "{} per session; long polls and event streams {} in all, {} per caller (0: no limit)", limits.httpReadTimeout(),
+        limits.httpIdleTimeout(), limits.maxWebSockets(), limits.maxWebSocketsPerUser(), limits.maxWebSocketsPerSession(),
+        limits.maxEventStreams(), limits.maxEventStreamsPerCaller());
 
     return new Running() {
       @Override

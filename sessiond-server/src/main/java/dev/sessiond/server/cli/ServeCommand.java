@@ -5,6 +5,7 @@ import dev.sessiond.server.Config;
 import dev.sessiond.server.Main;
 import dev.sessiond.server.forwardauth.RedirectPolicy;
 import dev.sessiond.server.http.ClientAddress;
+import dev.sessiond.server.limits.OpenFiles;
 import dev.sessiond.server.webhooks.WebhookSigner;
 import dev.sessiond.server.webhooks.WebhookTarget;
 import java.nio.file.Path;
@@ -154,6 +155,44 @@ public final class ServeCommand implements Callable<Integer> {
           + "other is ignored [SESSIOND_CLIENT_IP_HEADER] (default: ${DEFAULT-VALUE}).")
   String clientIpHeader;
 
+  @Option(names = "--http-read-timeout", defaultValue = "${SESSIOND_HTTP_READ_TIMEOUT:-20s}",
+      converter = DurationConverter.class,
+      description = "A request's head and body must arrive within this of its first byte (a new connection's first "
+          + "request: of connecting), else the connection is closed; requests being answered (long polls, event "
+          + "streams) and WebSockets are not timed [SESSIOND_HTTP_READ_TIMEOUT] (default: ${DEFAULT-VALUE}).")
+  Duration httpReadTimeout;
+
+  @Option(names = "--http-idle-timeout", defaultValue = "${SESSIOND_HTTP_IDLE_TIMEOUT:-3m}",
+      converter = DurationConverter.class,
+      description = "A keep-alive connection with no request under way is closed after this; keep it above a "
+          + "proxy's own idle timeout for its connections to sessiond [SESSIOND_HTTP_IDLE_TIMEOUT] (default: ${DEFAULT-VALUE}).")
+  Duration httpIdleTimeout;
+
+  @Option(names = "--max-websockets", defaultValue = "${SESSIOND_MAX_WEBSOCKETS:-auto}",
+      description = "Most WebSockets this node holds open; more are refused with 429. auto: the open-file limit "
+          + "less 1000, at most 200000; 0: no limit [SESSIOND_MAX_WEBSOCKETS] (default: ${DEFAULT-VALUE}).")
+  String maxWebSockets;
+
+  @Option(names = "--max-websockets-per-user", defaultValue = "${SESSIOND_MAX_WEBSOCKETS_PER_USER:-64}",
+      description = "Most WebSockets one user holds open on this node, all its sessions together; 0: no limit "
+          + "[SESSIOND_MAX_WEBSOCKETS_PER_USER] (default: ${DEFAULT-VALUE}).")
+  int maxWebSocketsPerUser;
+
+  @Option(names = "--max-websockets-per-session", defaultValue = "${SESSIOND_MAX_WEBSOCKETS_PER_SESSION:-16}",
+      description = "Most WebSockets one session holds open on this node; 0: no limit "
+          + "[SESSIOND_MAX_WEBSOCKETS_PER_SESSION] (default: ${DEFAULT-VALUE}).")
+  int maxWebSocketsPerSession;
+
+  @Option(names = "--max-event-streams", defaultValue = "${SESSIOND_MAX_EVENT_STREAMS:-1000}",
+      description = "Most long polls (GET /api/events?wait=) and Server-Sent Events streams this node holds at once; "
+          + "0: no limit [SESSIOND_MAX_EVENT_STREAMS] (default: ${DEFAULT-VALUE}).")
+  int maxEventStreams;
+
+  @Option(names = "--max-event-streams-per-caller", defaultValue = "${SESSIOND_MAX_EVENT_STREAMS_PER_CALLER:-32}",
+      description = "Most long polls and event streams one caller (a session, or the API token) holds at once on this "
+          + "node; 0: no limit [SESSIOND_MAX_EVENT_STREAMS_PER_CALLER] (default: ${DEFAULT-VALUE}).")
+  int maxEventStreamsPerCaller;
+
   @Override
   public Integer call() throws Exception {
     Main.Running running = Main.start(toConfig());
@@ -185,13 +224,28 @@ public final class ServeCommand implements Callable<Integer> {
         new SessionPolicy(idleTimeout, maxLifetime, maxSessionsPerUser, onLimit), secureCookies, metricsPublic,
         wsHeartbeat, wsReconnectGrace, redisUri,
         nonBlank(redisClusterUris), redisWaitReplicas, forwardAuth(), nonBlank(corsOrigins), webhooks(), eventRetention,
-        trustedProxies());
+        trustedProxies(), limits());
   }
 
   private Config.TrustedProxies trustedProxies() {
     java.util.List<String> ranges = nonBlank(trustedProxies);
     ClientAddress.parse(ranges, clientIpHeader);
     return new Config.TrustedProxies(ranges, clientIpHeader.strip());
+  }
+
+  private Config.Limits limits() {
+    int maxSockets;
+    if ("auto".equals(maxWebSockets.strip())) {
+      maxSockets = OpenFiles.defaultMaxWebSockets();
+    } else {
+      try {
+        maxSockets = Integer.parseInt(maxWebSockets.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--max-websockets must be auto or a whole number (0: no limit)");
+      }
+    }
+    return new Config.Limits(httpReadTimeout, httpIdleTimeout, maxSockets, maxWebSocketsPerUser,
+        maxWebSocketsPerSession, maxEventStreams, maxEventStreamsPerCaller);
   }
 
   private Config.ForwardAuth forwardAuth() {
