@@ -37,7 +37,9 @@ import dev.sessiond.server.http.SessionCookie;
 import dev.sessiond.server.http.SessionRoutes;
 import dev.sessiond.server.http.SessionViews;
 import dev.sessiond.server.http.SystemRoutes;
+import dev.sessiond.server.limits.EventStreamLimits;
 import dev.sessiond.server.limits.HttpTimeouts;
+import dev.sessiond.server.limits.WebSocketLimits;
 import dev.sessiond.server.webhooks.WebhookSigner;
 import dev.sessiond.server.webhooks.WebhookTarget;
 import dev.sessiond.server.webhooks.Webhooks;
@@ -239,7 +241,14 @@ public final class Main {
     new SystemRoutes(sessions, members, registry, config.metricsPublic(), Instant.now(clock),
         live::connectedSessions, live::connectedAdmins, sessionStore::ping).mount(api, endpoints);
     Config.Limits limits = config.limits();
-    WebSocketRoute webSockets = new WebSocketRoute(auth, live, sessions, adminLog);
+    WebSocketLimits socketLimits =
+        new WebSocketLimits(limits.maxWebSockets(), limits.maxWebSocketsPerUser(), limits.maxWebSocketsPerSession());
+    EventStreamLimits streamLimits = new EventStreamLimits(limits.maxEventStreams(), limits.maxEventStreamsPerCaller());
+    io.micrometer.core.instrument.Gauge.builder("sessiond.websockets.open", socketLimits, WebSocketLimits::inAll)
+        .description("WebSockets this node holds open (--max-websockets)").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("sessiond.event.streams.open", streamLimits, EventStreamLimits::inAll)
+        .description("Long polls and event streams this node holds (--max-event-streams)").register(registry);
+    WebSocketRoute webSockets = new WebSocketRoute(auth, live, sessions, adminLog, socketLimits);
     webSockets.mount(api);
     SessionCookie cookie = new SessionCookie(config.secureCookies(), config.forwardAuth().cookieDomain());
     new Cors(config.corsOrigins()).mount(api, "/api/me/*", "/api/whoami");
@@ -247,7 +256,7 @@ public final class Main {
     current.mount(api, endpoints);
     new MeRoutes(sessions, login, views, current).mount(api, endpoints);
     new SessionRoutes(sessions, members, views).mount(api, endpoints);
-    new EventRoutes(log, feed).mount(api, endpoints);
+    new EventRoutes(log, feed, streamLimits).mount(api, endpoints);
     new SeedRoutes(sessions).mount(api, endpoints);
     new MemberRoutes(members).mount(api, endpoints);
     new AdminConsole().mount(api);

@@ -8,10 +8,14 @@ import dev.sessiond.core.events.Event;
 import dev.sessiond.core.events.EventLog;
 import dev.sessiond.core.events.EventQuery;
 import dev.sessiond.server.events.EventFeed;
+import dev.sessiond.server.limits.EventStreamLimits;
+import dev.sessiond.server.limits.Permit;
 import dev.sessiond.server.wire.EventData;
+import io.netty.channel.Channel;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,18 +27,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code Accept: text/event-stream} streams it as Server-Sent Events from {@code ?after=} or
  * {@code Last-Event-ID}. Every wait is a callback from this node's {@link EventFeed}, never a
  * blocked thread; every page is read from the log by position, so nothing is skipped or sent twice.
+ * A long poll or stream past {@link EventStreamLimits}' ceilings (in all, per caller) is refused
+ * with a JSON 429; its place is held until its answer ends or its connection closes.
  */
 public final class EventRoutes {
 
   public static final int MAX_WAIT_SECONDS = 60;
   static final long KEEPALIVE_MS = 15_000;
 
+  /** The caller key of the static API token (a session's is its ID, which never looks like this). */
+  private static final String API_TOKEN = "api token";
+
   private final EventLog log;
   private final EventFeed feed;
+  private final EventStreamLimits limits;
 
-  public EventRoutes(EventLog log, EventFeed feed) {
+  public EventRoutes(EventLog log, EventFeed feed, EventStreamLimits limits) {
     this.log = log;
     this.feed = feed;
+    this.limits = limits;
   }
 
   public void mount(HttpApi api, Endpoints e) {
@@ -47,15 +58,30 @@ public final class EventRoutes {
         String accept = ctx.request().getHeader("Accept");
         if (accept != null && accept.contains("text/event-stream")) {
           String last = ctx.request().getHeader("Last-Event-ID");
-          stream(ctx, query(ctx, last != null && !last.isBlank() ? last.trim() : null));
+          EventQuery q = query(ctx, last != null && !last.isBlank() ? last.trim() : null);
+          hold(ctx, caller);
+          stream(ctx, q);
         } else {
           int wait = intParam(ctx, "wait", 0, 0, MAX_WAIT_SECONDS);
-          poll(ctx, query(ctx, null), System.nanoTime() + TimeUnit.SECONDS.toNanos(wait));
+          EventQuery q = query(ctx, null);
+          if (wait > 0) {
+            hold(ctx, caller);
+          }
+          poll(ctx, q, System.nanoTime() + TimeUnit.SECONDS.toNanos(wait));
         }
       } catch (RuntimeException ex) {
         Errors.send(ctx, ex);
       }
     }));
+  }
+
+  /** Takes the caller's place for a held read (or throws the 429), given back when the answer ends or the connection closes. */
+  private void hold(RoutingContext ctx, Caller caller) {
+    Permit place = limits.take(caller.isApiToken() ? API_TOKEN : caller.session().id());
+    Channel channel = ((HttpServerConnection) ctx.request().connection()).channelHandlerContext().channel();
+    place.heldUntilClosed(channel);
+    // The routing context's end handlers, not the response's one end handler, which the router's timing holds.
+    ctx.addEndHandler(ended -> place.releaseFrom(channel));
   }
 
   private static EventQuery query(RoutingContext ctx, String lastEventId) {

@@ -10,6 +10,8 @@ import dev.sessiond.server.http.Endpoints;
 import dev.sessiond.server.http.Errors;
 import dev.sessiond.server.http.HttpApi;
 import dev.sessiond.server.http.Json;
+import dev.sessiond.server.limits.Permit;
+import dev.sessiond.server.limits.WebSocketLimits;
 import dev.sessiond.server.wire.Responses.ErrorMessage;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code log/event} frame: those after {@code ?after=<event id>}, then the live ones (how a
  * console resumes after a dropped socket; an empty {@code after} starts from now). Client
  * frames must be JSON text {@code {"event": ...}}; binary, invalid JSON, oversized messages
- * and floods close the offending connection only.
+ * and floods close the offending connection only. A socket past {@link WebSocketLimits}' ceilings
+ * (in all, per user, per session) is refused with a JSON 429 before the upgrade; the sockets
+ * already open are untouched.
  */
 public final class WebSocketRoute {
 
@@ -39,11 +43,14 @@ public final class WebSocketRoute {
   private final LiveConnections live;
   private final SessionService sessions;
   private final AdminLog adminLog;
+  private final WebSocketLimits limits;
   /** What a closed socket does, one for every socket. */
   private final java.util.function.Consumer<Connection> onClosed;
 
-  public WebSocketRoute(Auth auth, LiveConnections live, SessionService sessions, AdminLog adminLog) {
+  public WebSocketRoute(Auth auth, LiveConnections live, SessionService sessions, AdminLog adminLog,
+      WebSocketLimits limits) {
     this.auth = auth;
+    this.limits = limits;
     this.live = live;
     this.sessions = sessions;
     this.adminLog = adminLog;
@@ -73,6 +80,14 @@ public final class WebSocketRoute {
           if (error == null) {
             error = handshakeRefusal(ctx.request());
           }
+          Permit permit = null;
+          if (error == null) {
+            try {
+              permit = limits.take(caller.session().userId(), caller.session().id());
+            } catch (SessiondException.RateLimited full) {
+              error = full;
+            }
+          }
           if (error != null) {
             ctx.request().resume();
             if (error instanceof UnsupportedVersion) {
@@ -87,6 +102,9 @@ public final class WebSocketRoute {
           String after = ctx.request().getParam("after");
           boolean logFeed = after != null && caller.session().profile().isAdmin();
           String resumeAfter = after == null || after.isBlank() ? null : after;
+          // The place is the TCP connection's until it closes, however the socket ends.
+          io.netty.channel.Channel channel = ((HttpServerConnection) ctx.request().connection()).channelHandlerContext().channel();
+          Permit place = permit.heldUntilClosed(channel);
           ctx.request().toWebSocket()
               .onSuccess(ws -> {
                 // The upgraded socket keeps the request's channel: vertx-web wraps the socket, not the connection.
@@ -100,7 +118,10 @@ public final class WebSocketRoute {
                   adminLog.opened(c, resumeAfter);
                 }
               })
-              .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
+              .onFailure(e -> {
+                place.releaseFrom(channel);
+                LOG.debug("WebSocket upgrade failed: {}", e.toString());
+              });
         });
     });
   }
