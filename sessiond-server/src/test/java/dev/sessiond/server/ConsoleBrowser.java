@@ -107,12 +107,13 @@ abstract class ConsoleBrowser {
   }
 
   /** Debian's headless Chromium with an empty profile in {@code profile}, nothing fetched from outside. */
-  static ChromeDriver chromium(Path profile, String windowSize) {
+  static ChromeDriver chromium(Path profile, String windowSize, String... moreArguments) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--user-data-dir=" + profile, "--window-size=" + windowSize);
+    options.addArguments(moreArguments);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
     return new ChromeDriver(service, options);

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The login page ({@code /login}) and {@code /logout}: plain HTML from the jar in the console's
- * style, no script. The server decides where the browser goes: a form post is answered 303 to
+ * style, no script. {@code GET /logout} signs out only a request the browser proves came from
+ * the user or from sessiond's own pages ({@link Auth#isProvenSameOrigin}); any other gets a page
+ * whose button posts the sign-out. The server decides where the browser goes: a form post is answered 303 to
  * the checked {@code rd} (or sessiond's front page), a scripted post (JSON) gets that target in
  * its answer; an {@code rd} that {@link RedirectPolicy} refuses is never followed. Sign-in goes
  * through {@link LoginService}, so the API's throttle and its one message for any wrong
@@ -95,11 +97,13 @@ public final class LoginPage {
       }
     });
     api.route(GET, "/logout", ctx -> {
-      // A link on another site must not sign anyone out: it gets a button instead.
-      if ("cross-site".equals(ctx.request().getHeader("Sec-Fetch-Site"))) {
-        page(ctx, 200, "", false, rd(ctx.request().getParam("rd")), true);
-      } else {
+      // A GET is what a link or an <img> on any site sends, a sibling site's (same-site) with
+      // the Lax cookie: only a browser that says the user or sessiond's own page asked signs
+      // out at once; anything else gets a button, whose POST is checked like every unsafe request.
+      if (Auth.isProvenSameOrigin(ctx.request())) {
         logout(ctx, ctx.request().getParam("rd"));
+      } else {
+        page(ctx, 200, "", false, rd(ctx.request().getParam("rd")), true);
       }
     });
     api.route(POST, "/logout", ctx -> {

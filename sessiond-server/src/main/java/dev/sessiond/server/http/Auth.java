@@ -90,6 +90,18 @@ public final class Auth {
     return !(method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS);
   }
 
+  /**
+   * True only when the browser says the request comes from sessiond's own pages or from the
+   * user (typed, bookmarked: {@code Sec-Fetch-Site: none}), and no {@code Origin} says otherwise.
+   * The check for a state change that browsers send by GET (a link, an {@code <img>}), where
+   * {@link #isCrossOrigin}'s benefit of the doubt would let a sibling site (same-site) or a
+   * browser without fetch metadata act: there, no metadata is no proof.
+   */
+  public static boolean isProvenSameOrigin(HttpServerRequest request) {
+    String site = request.getHeader("Sec-Fetch-Site");
+    return ("same-origin".equals(site) || "none".equals(site)) && !isCrossOrigin(request);
+  }
+
   /** True when the browser says the request comes from a page of another origin. */
   public static boolean isCrossOrigin(HttpServerRequest request) {
     String site = request.getHeader("Sec-Fetch-Site");
