@@ -184,6 +184,28 @@ class ForwardAuthIT {
   }
 
   @Test
+  void onThisHttpsDeploymentAnHttpRdIsRefusedEverywhere() {
+    String plain = "http://app.example.test/back?x=1";
+    Api.Res page = api.get("/login?rd=" + URLEncoder.encode(plain, StandardCharsets.UTF_8));
+    assertThat(page.status()).isEqualTo(400);
+    assertThat(page.body()).contains("(app.example.test) is not https, so it will not be followed")
+        .contains("name=\"rd\" value=\"\"");
+
+    Api.Res form = formPost("/login", form("username", "fa-alice", "password", "pw-fa-alice", "rd", plain));
+    assertThat(form.status()).isEqualTo(400);
+    assertThat(form.header("Location")).isNull();
+    assertThat(form.headers().allValues("Set-Cookie")).isEmpty();
+
+    Api.Res json = api.post("/login", "{\"username\":\"fa-alice\",\"password\":\"pw-fa-alice\",\"rd\":\"" + plain + "\"}");
+    assertThat(json.status()).isEqualTo(400);
+    assertThat(json.headers().allValues("Set-Cookie")).isEmpty();
+
+    Api.Res secure = formPost("/login", form("username", "fa-alice", "password", "pw-fa-alice", "rd", APP + "/back?x=1"));
+    assertThat(secure.status()).isEqualTo(303);
+    assertThat(secure.header("Location")).isEqualTo(APP + "/back?x=1");
+  }
+
+  @Test
   void aSignInWithARefusedRdSignsNobodyInAndGoesNowhere() {
     Api.Res r = formPost("/login", form("username", "fa-alice", "password", "pw-fa-alice", "rd", "https://evil.test/"));
     assertThat(r.status()).isEqualTo(400);

@@ -202,8 +202,11 @@ public final class LoginPage {
     return refused(rd) ? null : rd;
   }
 
-  private static String notAllowed(String rd) {
+  private String notAllowed(String rd) {
     String host = RedirectPolicy.hostOf(rd);
+    if (host != null && redirects.refusesForPlainHttp(rd)) {
+      return "The address to return to (" + host + ") is not https, so it will not be followed.";
+    }
     return host == null ? "The address to return to is not valid, so it will not be followed."
         : "The address to return to (" + host + ") is not one this server may send you to, so it will not be followed.";
   }

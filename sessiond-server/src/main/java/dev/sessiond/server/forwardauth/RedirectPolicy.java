@@ -12,10 +12,12 @@ import java.util.Optional;
  * Where a login may send the browser back to ({@code rd}), and where the login page is. An
  * {@code rd} is followed only when it is an absolute http or https URL without user info whose
  * host is allowed: {@code example.com} allows exactly that host, {@code .example.com} allows it
- * and every host under it, and the host of {@code --public-url} is always allowed. Anything a
- * browser could read differently from this parser (backslashes, control characters or spaces,
- * scheme-relative {@code //host}, {@code http:host}) is refused, so there is no open redirect.
- * Immutable and thread-safe.
+ * and every host under it, and the host of {@code --public-url} is always allowed. When
+ * {@code --public-url} is https, so must the target be: an {@code http://} one would hand the
+ * browser, just signed in, to whoever sits on the network path. Anything a browser could read
+ * differently from this parser (backslashes, control characters or spaces, scheme-relative
+ * {@code //host}, {@code http:host}) is refused, so there is no open redirect. Immutable and
+ * thread-safe.
  */
 public final class RedirectPolicy {
 
@@ -24,10 +26,12 @@ public final class RedirectPolicy {
   private final List<String> exact;
   private final List<String> suffixes;
   private final String publicUrl;
+  private final boolean httpsOnly;
 
   /** {@code publicUrl} may be null; {@code domains} as given to {@code --redirect-domains}. */
   public RedirectPolicy(List<String> domains, String publicUrl) {
     this.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : stripSlash(publicUrl.trim());
+    this.httpsOnly = this.publicUrl != null && this.publicUrl.regionMatches(true, 0, "https://", 0, 8);
     List<String> names = domains.stream().map(d -> d.trim().toLowerCase(Locale.ROOT)).filter(d -> !d.isEmpty()).toList();
     List<String> ex = new java.util.ArrayList<>(names.stream().filter(d -> !d.startsWith(".")).toList());
     if (this.publicUrl != null) {
@@ -73,11 +77,16 @@ public final class RedirectPolicy {
       return Optional.empty();
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https")) || uri.isOpaque()
+    if (!(scheme.equals("https") || scheme.equals("http") && !httpsOnly) || uri.isOpaque()
         || uri.getRawUserInfo() != null || uri.getHost() == null || !rd.regionMatches(true, 0, scheme + "://", 0, scheme.length() + 3)) {
       return Optional.empty();
     }
     return allowed(uri.getHost()) ? Optional.of(uri.toASCIIString()) : Optional.empty();
+  }
+
+  /** True when {@code rd} is refused for being plain http on an https deployment, for a message. */
+  public boolean refusesForPlainHttp(String rd) {
+    return httpsOnly && rd != null && rd.regionMatches(true, 0, "http://", 0, 7);
   }
 
   /** The host {@code rd} names, for a message; null when it has none. */

@@ -14,7 +14,7 @@ class RedirectPolicyTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "https://app.example.com/",
-      "http://app.example.com:8080/x?y=1&z=%2F#frag",
+      "https://app.example.com:8443/x?y=1&z=%2F#frag",
       "HTTPS://APP.example.COM/Path",
       "https://corp.example/",
       "https://wiki.corp.example/page",
@@ -79,5 +79,29 @@ class RedirectPolicyTest {
     RedirectPolicy none = new RedirectPolicy(List.of(), null);
     assertThat(none.check("https://app.example.com/")).isEmpty();
     assertThat(new RedirectPolicy(List.of(), "http://127.0.0.1:9091").check("http://127.0.0.1:8000/x")).isPresent();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "http://app.example.com/",
+      "HTTP://app.example.com/",
+      "Http://wiki.corp.example/page",
+      "http://auth.example.com/admin/",
+      "http://app.example.com:443/",
+  })
+  void onAnHttpsDeploymentAPlainHttpTargetIsRefused(String rd) {
+    assertThat(policy.check(rd)).isEmpty();
+    assertThat(policy.refusesForPlainHttp(rd)).isTrue();
+    assertThat(policy.check(rd.replaceFirst("(?i)^http:", "https:"))).isPresent();
+  }
+
+  @Test
+  void withAnHttpPublicUrlOrNoneBothSchemesAreFollowed() {
+    for (String publicUrl : new String[] {"http://auth.example.com", null}) {
+      RedirectPolicy plain = new RedirectPolicy(List.of(".example.com"), publicUrl);
+      assertThat(plain.check("http://app.example.com/x")).contains("http://app.example.com/x");
+      assertThat(plain.check("https://app.example.com/x")).contains("https://app.example.com/x");
+      assertThat(plain.refusesForPlainHttp("http://app.example.com/x")).isFalse();
+    }
   }
 }
