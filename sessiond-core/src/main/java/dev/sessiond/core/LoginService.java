@@ -8,8 +8,9 @@ import java.util.function.Function;
 
 /**
  * Logs members in: throttled by {@link LoginThrottle} (per username at the client's address,
- * per address, per username), the same answer for a wrong username as for a wrong password, and
- * about the same time for both. A password check counts from the moment it is let in, before its
+ * per address, per username), the same answer for a wrong username, a wrong password and a
+ * member who may not log in ({@code can_login: false}, even with the right password), counted
+ * the same by the throttle, and about the same time for all. A password check counts from the moment it is let in, before its
  * hash is computed, so parallel guesses cannot outrun the throttle; and at most
  * {@link #MAX_IN_FLIGHT} checks are under way at once (waiting for the throttle's store or the
  * hashing pool), the rest are refused at once (RateLimited, retry in a second) instead of
@@ -46,14 +47,13 @@ public final class LoginService {
           ? CompletableFuture.completedFuture(found.get().passwordHash())
           : decoyHash;
       return hash.thenCompose(h -> hasher.verify(password, h)).thenCompose(ok -> {
-        if (!ok || found.isEmpty()) {
+        // A member who may not log in is told what a wrong password is told, counted as one
+        // and after the same hashing: an answer of its own would confirm the password.
+        if (!ok || found.isEmpty() || !found.get().profile().canLogin()) {
           pass.wrong();
           throw new SessiondException.Unauthorized("wrong username or password");
         }
         Member member = found.get();
-        if (!member.profile().canLogin()) {
-          throw new SessiondException.Forbidden("this member may not log in");
-        }
         return pass.right().thenCompose(v -> sessions.create(
             new SessionService.NewSession(member.id(), member.profile(), null, ip, userAgent),
             dev.sessiond.core.events.Actor.member(member.id())));

@@ -49,12 +49,19 @@ class LoginIT extends OneServerPerClass {
   }
 
   @Test
-  void aMemberWhoMayNotLogInGets403() {
+  void aMemberWhoMayNotLogInIsToldWhatAWrongPasswordIsToldEvenWithTheRightOne() {
     createMember("login-banned", "pw-banned", "{\"can_login\":false}");
 
-    Api.Res r = api.post("/api/login", "{\"username\":\"login-banned\",\"password\":\"pw-banned\"}");
+    Api.Res right = api.post("/api/login", "{\"username\":\"login-banned\",\"password\":\"pw-banned\"}");
+    Api.Res wrong = api.post("/api/login", "{\"username\":\"login-banned\",\"password\":\"pw-guess\"}");
+    Api.Res page = api.post("/login", "username=login-banned&password=pw-banned&rd=",
+        "Content-Type", "application/x-www-form-urlencoded");
 
-    assertThat(r.status()).isEqualTo(403);
+    assertThat(right.status()).isEqualTo(401);
+    assertThat(right.body()).isEqualTo(wrong.body());
+    assertThat(right.headers().allValues("Set-Cookie")).isEmpty();
+    assertThat(page.status()).isEqualTo(401);
+    assertThat(page.body()).contains("Wrong username or password.").doesNotContain("may not");
   }
 
   @Test
