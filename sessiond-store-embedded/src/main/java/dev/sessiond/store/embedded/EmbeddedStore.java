@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -21,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded durable store: one SQLite database ({@code sessiond.db}, WAL, synchronous=FULL)
- * in a data directory that one process at a time may hold ({@code sessiond.lock}).
+ * in a data directory that one process at a time may hold ({@code sessiond.lock}), readable by
+ * its owner only ({@link OwnerOnly}).
  */
 public final class EmbeddedStore implements AutoCloseable {
 
@@ -79,7 +79,8 @@ public final class EmbeddedStore implements AutoCloseable {
     Path lockFile = dataDir.resolve("sessiond.lock");
     FileChannel channel = null;
     try {
-      Files.createDirectories(dataDir);
+      OwnerOnly.directory(dataDir);
+      OwnerOnly.file(lockFile);
       channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
       try {
@@ -90,6 +91,8 @@ public final class EmbeddedStore implements AutoCloseable {
       if (lock == null) {
         throw new DataDirLockedException(dataDir, lockFile);
       }
+      // Made 0600 before SQLite opens it: SQLite gives its -wal, -shm and -journal the same mode.
+      OwnerOnly.file(dataDir.resolve("sessiond.db"));
       String url = "jdbc:sqlite:" + dataDir.resolve("sessiond.db").toAbsolutePath();
       Connection c = DriverManager.getConnection(url);
       try (Statement st = c.createStatement()) {
