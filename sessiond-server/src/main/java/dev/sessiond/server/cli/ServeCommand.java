@@ -61,6 +61,11 @@ public final class ServeCommand implements Callable<Integer> {
           + "(e.g. echo whsec_$(head -c 32 /dev/urandom | base64)) [SESSIOND_WEBHOOK_SECRET].")
   String webhookSecret;
 
+  @Option(names = "--webhook-secret-file", defaultValue = "${SESSIOND_WEBHOOK_SECRET_FILE}",
+      description = "Read --webhook-secret from this file's one line (- for standard input), so that ps does not "
+          + "show it [SESSIOND_WEBHOOK_SECRET_FILE].")
+  String webhookSecretFile;
+
   @Option(names = "--data-dir", defaultValue = "${SESSIOND_DATA_DIR:-./data}",
       description = "Directory of the embedded store [SESSIOND_DATA_DIR] (default: ${DEFAULT-VALUE}).")
   Path dataDir;
@@ -74,9 +79,19 @@ public final class ServeCommand implements Callable<Integer> {
           + "strong password is generated and printed once when no member exists yet [SESSIOND_ADMIN_PASSWORD].")
   String adminPassword;
 
+  @Option(names = "--admin-password-file", defaultValue = "${SESSIOND_ADMIN_PASSWORD_FILE}",
+      description = "Read --admin-password from this file's one line (- for standard input), so that ps does not "
+          + "show it [SESSIOND_ADMIN_PASSWORD_FILE].")
+  String adminPasswordFile;
+
   @Option(names = "--api-token", defaultValue = "${SESSIOND_API_TOKEN}",
       description = "A static bearer token with the admin right, for trusted backends [SESSIOND_API_TOKEN].")
   String apiToken;
+
+  @Option(names = "--api-token-file", defaultValue = "${SESSIOND_API_TOKEN_FILE}",
+      description = "Read --api-token from this file's one line (- for standard input), so that ps does not "
+          + "show it [SESSIOND_API_TOKEN_FILE].")
+  String apiTokenFile;
 
   @Option(names = "--session-idle-timeout", defaultValue = "${SESSIOND_SESSION_IDLE_TIMEOUT:-1h}",
       converter = DurationConverter.class,
@@ -206,6 +221,15 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   Config toConfig() {
+    return toConfig(System.in);
+  }
+
+  /** {@code stdin}: where a secret's {@code -file -} reads from. */
+  Config toConfig(java.io.InputStream stdin) {
+    Secrets secrets = new Secrets(stdin);
+    String adminSecret = secrets.resolve("--admin-password", adminPassword, adminPasswordFile);
+    String apiSecret = secrets.resolve("--api-token", apiToken, apiTokenFile);
+    String hookSecret = secrets.resolve("--webhook-secret", webhookSecret, webhookSecretFile);
     SessionPolicy.OnLimit onLimit = switch (onSessionLimit) {
       case "evict-oldest" -> SessionPolicy.OnLimit.EVICT_OLDEST;
       case "deny" -> SessionPolicy.OnLimit.DENY;
@@ -220,10 +244,10 @@ public final class ServeCommand implements Callable<Integer> {
       case "redis" -> Config.StoreKind.REDIS;
       default -> throw new IllegalArgumentException("--store must be embedded, redis or memory");
     };
-    return new Config(host, port, kind, dataDir, adminUser, blankToNull(adminPassword), blankToNull(apiToken),
+    return new Config(host, port, kind, dataDir, adminUser, adminSecret, apiSecret,
         new SessionPolicy(idleTimeout, maxLifetime, maxSessionsPerUser, onLimit), secureCookies, metricsPublic,
         wsHeartbeat, wsReconnectGrace, redisUri,
-        nonBlank(redisClusterUris), redisWaitReplicas, forwardAuth(), nonBlank(corsOrigins), webhooks(), eventRetention,
+        nonBlank(redisClusterUris), redisWaitReplicas, forwardAuth(), nonBlank(corsOrigins), webhooks(hookSecret), eventRetention,
         trustedProxies(), limits());
   }
 
@@ -262,18 +286,18 @@ public final class ServeCommand implements Callable<Integer> {
     return values == null ? java.util.List.of() : values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
   }
 
-  private Config.Webhooks webhooks() {
+  private Config.Webhooks webhooks(String secret) {
     java.util.List<String> urls = webhookUrls == null ? java.util.List.of()
         : webhookUrls.stream().filter(u -> !u.isBlank()).map(String::strip).distinct().toList();
     if (urls.isEmpty()) {
       return Config.Webhooks.NONE;
     }
     urls.forEach(WebhookTarget::parse);
-    if (blankToNull(webhookSecret) == null) {
-      throw new IllegalArgumentException("--webhook-url needs --webhook-secret (whsec_<base64>) to sign with");
+    if (blankToNull(secret) == null) {
+      throw new IllegalArgumentException("--webhook-url needs --webhook-secret or --webhook-secret-file (whsec_<base64>) to sign with");
     }
-    new WebhookSigner(webhookSecret.strip());
-    return new Config.Webhooks(urls, webhookSecret.strip());
+    new WebhookSigner(secret.strip());
+    return new Config.Webhooks(urls, secret.strip());
   }
 
   private static String blankToNull(String s) {
