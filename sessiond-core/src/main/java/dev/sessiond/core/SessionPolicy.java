@@ -15,6 +15,15 @@ public record SessionPolicy(Duration idleTimeout, Duration maxLifetime, int maxS
 
   public enum OnLimit { EVICT_OLDEST, DENY }
 
+  /**
+   * The default cap on one user's sessions: far above what a person holds (every browser and
+   * device signed in, within a 24 h lifetime), far below what a script that logs in over and
+   * over piles up (170 in a few seconds at 10 logins/s). With {@link OnLimit#EVICT_OLDEST} such
+   * a script only ends its own oldest sessions. A trusted backend that mints a session per call
+   * for one user ID should raise it (or set 0, no limit).
+   */
+  public static final int DEFAULT_MAX_SESSIONS_PER_USER = 100;
+
   /** Sliding updates are written at most this often per session; the idle deadline may be early by as much. */
   private static final Duration MAX_TOUCH_GRANULARITY = Duration.ofSeconds(30);
   /** A store that keeps sessions in memory may write their use to disk this much later, at most. */
@@ -36,7 +45,7 @@ public record SessionPolicy(Duration idleTimeout, Duration maxLifetime, int maxS
   }
 
   public static SessionPolicy defaults() {
-    return new SessionPolicy(Duration.ofHours(1), Duration.ofHours(24), 0, OnLimit.EVICT_OLDEST);
+    return new SessionPolicy(Duration.ofHours(1), Duration.ofHours(24), DEFAULT_MAX_SESSIONS_PER_USER, OnLimit.EVICT_OLDEST);
   }
 
   /** A twentieth of the idle timeout, at most 30 s: how stale lastSeenAt may be. */

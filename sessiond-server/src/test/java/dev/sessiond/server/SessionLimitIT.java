@@ -9,8 +9,39 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** --max-sessions-per-user with --on-session-limit evict-oldest and deny. */
+/** --max-sessions-per-user with --on-session-limit evict-oldest and deny, and its default. */
 class SessionLimitIT {
+
+  /**
+   * What a script that logs in over and over gets from a server started without the flag: the
+   * cap holds at the default, the oldest sessions end (their sockets closed with 4008), the
+   * newest works.
+   */
+  @Test
+  void byDefaultAMemberWhoLogsInOverAndOverKeepsOnlyItsNewestSessions(@TempDir Path dir) throws Exception {
+    int cap = SessionPolicy.DEFAULT_MAX_SESSIONS_PER_USER;
+    try (ServerProcess server = ServerProcess.serve(dir)) {
+      Api api = server.api();
+      Api.Res created = api.post("/api/members", "{\"username\":\"looper\",\"password\":\"pw-looper\"}",
+          "Authorization", bearer(TestServer.API_TOKEN));
+      assertThat(created.status()).as(created.body()).isEqualTo(200);
+      String member = created.json().get("id").asText();
+      String first = api.login("looper", "pw-looper");
+      WsClient firstSocket = WsClient.connect(server.port(), first);
+      firstSocket.next("system/init");
+
+      String last = first;
+      for (int i = 0; i < cap + 9; i++) {
+        last = api.login("looper", "pw-looper");
+      }
+
+      assertThat(firstSocket.awaitClose().code()).isEqualTo(4008);
+      assertThat(api.get("/api/whoami", "Authorization", bearer(first)).status()).isEqualTo(401);
+      assertThat(api.get("/api/whoami", "Authorization", bearer(last)).status()).isEqualTo(200);
+      assertThat(api.get("/api/sessions?user_id=" + member + "&limit=1000", "Authorization", bearer(TestServer.API_TOKEN))
+          .json().size()).isEqualTo(cap);
+    }
+  }
 
   private static TestServer start(Path dir, SessionPolicy.OnLimit onLimit) throws Exception {
     return TestServer.start(dir, c -> new Config(c.host(), c.port(), c.store(), c.dataDir(), c.adminUser(),

@@ -103,8 +103,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "No session lives longer than this [SESSIOND_SESSION_MAX_LIFETIME] (default: ${DEFAULT-VALUE}).")
   Duration maxLifetime;
 
-  @Option(names = "--max-sessions-per-user", defaultValue = "${SESSIOND_MAX_SESSIONS_PER_USER:-0}",
-      description = "Most sessions one user may hold; 0 for no limit [SESSIOND_MAX_SESSIONS_PER_USER] (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-sessions-per-user",
+      defaultValue = "${SESSIOND_MAX_SESSIONS_PER_USER:-" + SessionPolicy.DEFAULT_MAX_SESSIONS_PER_USER + "}",
+      description = "Most sessions one user may hold (see --on-session-limit); 0 for no limit "
+          + "[SESSIOND_MAX_SESSIONS_PER_USER] (default: ${DEFAULT-VALUE}).")
   int maxSessionsPerUser;
 
   @Option(names = "--on-session-limit", defaultValue = "${SESSIOND_ON_SESSION_LIMIT:-evict-oldest}",
