@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sessiond.core.store.InMemoryMemberStore;
 import dev.sessiond.core.store.InMemorySessionStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ class LoginRefusalTest {
   private final PlainHasher hasher = new PlainHasher();
   private final SessionService sessions = new SessionService(new InMemorySessionStore(clock), SessionPolicy.defaults(), clock, new Events());
   private final MemberService members = new MemberService(new InMemoryMemberStore(), sessions, hasher, clock);
-  private final LoginService login = new LoginService(members, sessions, hasher, new LoginThrottle(clock, Duration.ofMinutes(15)));
+  private final LoginService login = new LoginService(members, sessions, hasher, new LoginThrottle(new dev.sessiond.core.throttle.InMemoryThrottleStore(clock)));
 
   private void member(String username, boolean canLogin) {
     Profile p = Profile.member(username);
@@ -70,7 +69,7 @@ class LoginRefusalTest {
   void theRightPasswordOfAMemberWhoMayNotLogInIsAnsweredAndCountedLikeAWrongOne() {
     member("banned", false);
     member("allowed", true);
-    int attempts = LoginService.FAILURES_PER_USERNAME + 3;
+    int attempts = LoginThrottle.PER_USERNAME_AND_ADDRESS.free() + 3;
 
     List<String> banned = outcomes("banned", "right", "10.0.0.1", attempts);
     List<String> wrong = outcomes("allowed", "wrong", "10.0.0.2", attempts);
