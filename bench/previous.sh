@@ -6,7 +6,8 @@
 # - verification (GET /api/whoami over 200 sessions): requests/s and server CPU per request.
 # The previous release is built from git (PREVIOUS_COMMIT, default the last landing before the log),
 # or taken from PREVIOUS_JAR. Skipped with a row saying so when neither can be had.
-PREV="${PREV_TITLE:-The event log's cost (embedded store, this build against the previous release)}"
+PREV="The event log's cost (embedded store, this build against the previous release)"
+PREV="${PREV_TITLE:-$PREV}"
 section "$PREV" "| scenario | this build | previous release | ratio | target |"
 PREVIOUS_COMMIT="${PREVIOUS_COMMIT:-94381c4}"
 prev_jar="${PREVIOUS_JAR:-}"
