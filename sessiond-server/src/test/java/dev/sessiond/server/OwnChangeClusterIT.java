@@ -1,6 +1,5 @@
 package dev.sessiond.server;
 
-import dev.sessiond.store.redis.RedisClusterProcess;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,26 +8,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@link OwnChangeContract} on two nodes sharing a 3-master Redis Cluster (12 shards). */
 class OwnChangeClusterIT extends OwnChangeContract {
 
-  static RedisClusterProcess cluster;
-  static ServerProcess nodeA;
-  static ServerProcess nodeB;
+  static TwoNodes nodes;
 
   @BeforeAll
   static void start(@TempDir Path dirA, @TempDir Path dirB) throws Exception {
-    cluster = RedisClusterProcess.start();
-    String seeds = String.join(",", cluster.seeds());
-    nodeA = ServerProcess.serve(dirA, "--store", "redis", "--redis-cluster-uri", seeds);
-    nodeB = ServerProcess.serve(dirB, "--store", "redis", "--redis-cluster-uri", seeds);
-    a = nodeA.api();
-    b = nodeB.api();
-    portA = nodeA.port();
-    portB = nodeB.port();
+    nodes = TwoNodes.onCluster(dirA, dirB);
+    a = nodes.a.api();
+    b = nodes.b.api();
+    portA = nodes.a.port();
+    portB = nodes.b.port();
   }
 
   @AfterAll
   static void stop() {
-    nodeA.close();
-    nodeB.close();
-    cluster.close();
+    nodes.close();
   }
 }

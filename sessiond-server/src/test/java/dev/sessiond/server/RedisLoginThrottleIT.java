@@ -4,7 +4,6 @@ import static dev.sessiond.server.Api.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessiond.core.LoginThrottle;
-import dev.sessiond.store.redis.RedisProcess;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,26 +13,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** Two sessiond processes on one Redis, behind this test as their proxy: one throttle. */
 class RedisLoginThrottleIT {
 
-  static RedisProcess redis;
-  static ServerProcess nodeA;
-  static ServerProcess nodeB;
+  static TwoNodes nodes;
   static Api a;
   static Api b;
 
   @BeforeAll
   static void start(@TempDir Path dirA, @TempDir Path dirB) throws Exception {
-    redis = RedisProcess.launch();
-    nodeA = ServerProcess.serve(dirA, "--store", "redis", "--redis-uri", redis.uri(), "--trusted-proxies", "127.0.0.1");
-    nodeB = ServerProcess.serve(dirB, "--store", "redis", "--redis-uri", redis.uri(), "--trusted-proxies", "127.0.0.1");
-    a = nodeA.api();
-    b = nodeB.api();
+    nodes = TwoNodes.onRedis(dirA, dirB, "--trusted-proxies", "127.0.0.1");
+    a = nodes.a.api();
+    b = nodes.b.api();
   }
 
   @AfterAll
   static void stop() {
-    nodeA.close();
-    nodeB.close();
-    redis.close();
+    nodes.close();
   }
 
   private static Api.Res login(Api on, String address, String username, String password) {
