@@ -69,6 +69,14 @@ abstract class ConsoleBrowser {
    * (a list loaded again) while a condition reads it.
    */
   private WebDriverWait waiting(Duration timeout) {
+    return waiting(browser, timeout);
+  }
+
+  /**
+   * A wait for {@code browser} that tries again when an element it read went stale: a page
+   * redrawn, or replaced by the next one (a form posted) while the condition reads it.
+   */
+  static WebDriverWait waiting(org.openqa.selenium.WebDriver browser, Duration timeout) {
     WebDriverWait w = new WebDriverWait(browser, timeout);
     w.ignoring(StaleElementReferenceException.class);
     return w;

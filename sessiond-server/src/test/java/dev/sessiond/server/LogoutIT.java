@@ -217,7 +217,7 @@ class LogoutIT {
     probed.clear();
     ChromeDriver browser = ConsoleBrowser.chromium(profile, "1024,768", args.toArray(String[]::new));
     try {
-      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+      WebDriverWait wait = ConsoleBrowser.waiting(browser, Duration.ofSeconds(20));
       browser.get(AUTH + "/login?rd=" + enc(siblingUrl + "/"));
       WebElement user = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username")));
       user.sendKeys("lo-alice");

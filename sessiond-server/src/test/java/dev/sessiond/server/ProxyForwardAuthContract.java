@@ -234,7 +234,7 @@ abstract class ProxyForwardAuthContract {
 
   private WebDriverWait openBrowser() {
     browser = ConsoleBrowser.chromium(dir.resolve("chromium-" + System.nanoTime()), "1024,768");
-    return new WebDriverWait(browser, Duration.ofSeconds(10));
+    return ConsoleBrowser.waiting(browser, Duration.ofSeconds(10));
   }
 
   private void submit(WebDriverWait wait, String username, String password) {
