@@ -1,6 +1,8 @@
 package dev.sessiond.core;
 
 import dev.sessiond.core.events.Actor;
+import dev.sessiond.core.events.Event;
+import dev.sessiond.core.events.ProfileChanges;
 import dev.sessiond.core.events.Reasons;
 import dev.sessiond.core.store.MemberStore;
 import java.time.Clock;
@@ -30,14 +32,27 @@ public final class MemberService {
     this.clock = clock;
   }
 
-  public CompletionStage<Member> create(String username, String password, Profile profile) {
+  /**
+   * A new member, made by {@code actor}; logged as {@code member.created} with what its profile
+   * changes from a new member's defaults (an admin right, say).
+   */
+  public CompletionStage<Member> create(String username, String password, Profile profile, Actor actor) {
     requireUsername(username);
     requirePassword(password);
     Profile p = profile == null ? Profile.member(username) : profile;
     return hasher.hash(password).thenCompose(hash -> {
       Member member = new Member(Tokens.newId(), username, hash, p, clock.instant());
-      return store.create(member).thenApply(ignored -> member);
+      return store.create(member)
+          .thenCompose(ignored -> audit(Event.Type.MEMBER_CREATED, member.id(),
+              ProfileChanges.between(Profile.member(username), p), actor))
+          .thenApply(ignored -> member);
     });
+  }
+
+  /** Logs an admin's action on a member for the audit trail ({@code detail}: what changed, or null). */
+  private CompletionStage<Void> audit(Event.Type type, String memberId, String detail, Actor actor) {
+    return sessions.record(Event.of(type, clock.instant(), null, memberId, null,
+        detail == null || detail.isEmpty() ? null : detail, actor));
   }
 
   public CompletionStage<Member> get(String id) {
@@ -83,7 +98,12 @@ public final class MemberService {
    */
   public CompletionStage<Void> updateProfile(String id, Profile profile, Actor actor) {
     return get(id).thenCompose(m -> store.update(m.withProfile(profile))
-        .thenCompose(n -> sessions.updateProfile(id, profile))
+        .thenCompose(n -> sessions.updateProfile(id, profile, actor))
+        .thenCompose(n -> {
+          String changes = ProfileChanges.between(m.profile(), profile);
+          return changes.isEmpty() ? CompletableFuture.completedFuture(null)
+              : audit(Event.Type.MEMBER_UPDATED, id, changes, actor);
+        })
         .thenCompose(n -> {
           Profile was = m.profile();
           if (was.canLogin() && !profile.canLogin()) {
@@ -129,6 +149,7 @@ public final class MemberService {
   public CompletionStage<Void> setPassword(String id, String password, Actor actor) {
     requirePassword(password);
     return get(id).thenCompose(m -> hasher.hash(password).thenCompose(h -> store.update(m.withPasswordHash(h))))
+        .thenCompose(n -> audit(Event.Type.MEMBER_PASSWORD_RESET, id, null, actor))
         .thenCompose(n -> sessions.revokeUser(id, actor, Reasons.PASSWORD_CHANGED))
         .thenAccept(n -> {});
   }
@@ -151,8 +172,8 @@ public final class MemberService {
       if (n == 0) {
         throw notFound();
       }
-      return sessions.revokeUser(id, actor, Reasons.MEMBER_DELETED);
-    }).thenAccept(n -> {});
+      return audit(Event.Type.MEMBER_DELETED, id, null, actor);
+    }).thenCompose(v -> sessions.revokeUser(id, actor, Reasons.MEMBER_DELETED)).thenAccept(n -> {});
   }
 
   /**
@@ -176,7 +197,7 @@ public final class MemberService {
     return store.findByUsername(username).thenCompose(existing -> {
       if (password != null) {
         if (existing.isEmpty()) {
-          return create(username, password, Profile.admin(username)).thenApply(m -> Optional.empty());
+          return create(username, password, Profile.admin(username), Actor.SYSTEM).thenApply(m -> Optional.empty());
         }
         Member m = existing.get();
         return hasher.verify(password, m.passwordHash()).thenCompose(same -> same
@@ -191,7 +212,7 @@ public final class MemberService {
           return CompletableFuture.completedFuture(Optional.<String>empty());
         }
         String generated = Tokens.newToken().substring(0, 24);
-        return create(username, generated, Profile.admin(username)).thenApply(m -> Optional.of(generated));
+        return create(username, generated, Profile.admin(username), Actor.SYSTEM).thenApply(m -> Optional.of(generated));
       });
     });
   }

@@ -24,6 +24,7 @@ public sealed interface SessionEvent {
         case SESSION_DISCONNECTED -> DISCONNECTED;
         case SESSION_CREATED -> throw new IllegalArgumentException("a creation ends nothing");
         case SESSION_REVOKED -> of(e.reason());
+        default -> throw new IllegalArgumentException(e.type().wire() + " ends nothing");
       };
     }
 

@@ -219,12 +219,26 @@ public final class SessionService {
 
   /** Counts an open live connection as use of its session, sliding its idle deadline. */
   public void keepAlive(String id) {
-    store.findById(id).thenAccept(found -> found.ifPresent(this::slide));
+    use(id);
   }
 
-  /** Gives every session of a user a new profile (a member's was edited). */
-  public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
-    return store.updateProfile(userId, profile);
+  /**
+   * Records a use of the session with this ID (a live connection's, or one a verifier served from
+   * its cache): its idle deadline slides exactly as a verify would slide it. The session as slid,
+   * or empty when it has ended.
+   */
+  public CompletionStage<Optional<Session>> use(String id) {
+    return store.findById(id).thenApply(found -> found.map(this::slide));
+  }
+
+  /** Gives every session of a user a new profile (a member's was edited by {@code actor}); logs {@code session.updated}. */
+  public CompletionStage<Integer> updateProfile(String userId, Profile profile, Actor actor) {
+    return store.updateProfile(userId, profile, actor);
+  }
+
+  /** Logs an event that changes no session (an admin's action on a member or a key): see {@link SessionStore#record}. */
+  public CompletionStage<Void> record(dev.sessiond.core.events.Event event) {
+    return store.record(event);
   }
 
   /** Removes sessions whose time is up, announcing each; returns how many. */

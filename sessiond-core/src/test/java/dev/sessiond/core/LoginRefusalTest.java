@@ -45,7 +45,7 @@ class LoginRefusalTest {
 
   private void member(String username, boolean canLogin) {
     Profile p = Profile.member(username);
-    members.create(username, "right", new Profile(p.name(), false, canLogin, true, true, true, true, true, true, true, Map.of()))
+    members.create(username, "right", new Profile(p.name(), false, canLogin, true, true, true, true, true, true, true, Map.of()), dev.sessiond.core.events.Actor.SYSTEM)
         .toCompletableFuture().join();
   }
 

@@ -69,7 +69,7 @@ class LoginServiceTest {
 
   @Test
   void sixtyParallelGuessesForOneUsernameLetInOnlyItsLimit() {
-    members.create("victim", "right", Profile.member("victim")).toCompletableFuture().join();
+    members.create("victim", "right", Profile.member("victim"), dev.sessiond.core.events.Actor.SYSTEM).toCompletableFuture().join();
     List<SessiondException.RateLimited> refused = new ArrayList<>();
 
     List<CompletionStage<SessionService.Issued>> in = start(60, i -> "victim", i -> "10.0.0.1", refused);

@@ -29,7 +29,7 @@ class UserIdSpaceTest {
   private final Clock clock = Clock.systemUTC();
   private final SessionService sessions = new SessionService(new InMemorySessionStore(clock), SessionPolicy.defaults(), clock, new Events());
   private final MemberService members = new MemberService(new InMemoryMemberStore(), sessions, PLAIN, clock);
-  private final Member boss = members.create("boss", "pw-boss-long-enough", Profile.admin("Boss")).toCompletableFuture().join();
+  private final Member boss = members.create("boss", "pw-boss-long-enough", Profile.admin("Boss"), dev.sessiond.core.events.Actor.SYSTEM).toCompletableFuture().join();
 
   private Profile profile(String userId, Profile requested, boolean adminRight) {
     try {

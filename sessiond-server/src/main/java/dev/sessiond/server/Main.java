@@ -1,5 +1,11 @@
 package dev.sessiond.server;
 
+import dev.sessiond.core.keys.ApiKeyStore;
+import dev.sessiond.core.keys.ApiKeys;
+import dev.sessiond.core.keys.InMemoryApiKeyStore;
+import dev.sessiond.server.http.KeyRoutes;
+import dev.sessiond.store.redis.RedisApiKeyStore;
+
 import dev.sessiond.core.Events;
 import dev.sessiond.core.SessionEvent;
 import dev.sessiond.core.LoginService;
@@ -125,6 +131,7 @@ public final class Main {
     WebhookCursorStore webhookCursors = new InMemoryWebhookCursorStore(clock);
     // Login throttling: shared on Redis; in this process otherwise (see InMemoryThrottleStore).
     ThrottleStore throttleStore = new InMemoryThrottleStore(clock);
+    ApiKeyStore keyStore = new InMemoryApiKeyStore();
     RedisConnection redis = null;
     // The embedded store loads its sessions while the rest starts; the server listens after both.
     java.util.function.Supplier<CompletableFuture<Void>> loadStore = () -> CompletableFuture.completedFuture(null);
@@ -148,6 +155,7 @@ public final class Main {
       presence = new RedisPresenceStore(redis, clock);
       webhookCursors = new RedisWebhookCursorStore(redis);
       throttleStore = new RedisThrottleStore(redis, clock);
+      keyStore = new RedisApiKeyStore(redis);
     } else if (config.store() == Config.StoreKind.EMBEDDED) {
       EmbeddedStore embedded = EmbeddedStore.unloaded(config.dataDir(), clock, config.policy().durableTouchLag());
       closers.add(embedded);
@@ -155,6 +163,7 @@ public final class Main {
       sessionStore = embedded.sessions();
       memberStore = embedded.members();
       webhookCursors = embedded.webhookCursors();
+      keyStore = embedded.apiKeys();
     } else {
       sessionStore = new InMemorySessionStore(clock);
       memberStore = new InMemoryMemberStore();
@@ -235,7 +244,8 @@ public final class Main {
       live.shutdown();
       Thread.sleep(200);
     });
-    Auth auth = new Auth(sessions, config.apiToken());
+    ApiKeys keys = new ApiKeys(keyStore, sessions, clock);
+    Auth auth = new Auth(sessions, keys, config.apiToken());
     Endpoints endpoints = new Endpoints(auth);
     HttpApi api = new HttpApi(vertx, registry);
     new SystemRoutes(sessions, members, registry, config.metricsPublic(), Instant.now(clock),
@@ -256,7 +266,8 @@ public final class Main {
     current.mount(api, endpoints);
     new MeRoutes(sessions, login, views, current).mount(api, endpoints);
     new SessionRoutes(sessions, members, views).mount(api, endpoints);
-    new EventRoutes(log, feed, streamLimits).mount(api, endpoints);
+    new EventRoutes(log, feed, streamLimits, keys).mount(api, endpoints);
+    new KeyRoutes(keys).mount(api, endpoints);
     new SeedRoutes(sessions).mount(api, endpoints);
     new MemberRoutes(members).mount(api, endpoints);
     new AdminConsole().mount(api);

@@ -107,8 +107,13 @@ final class TimedSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
-    return time("update_profile", () -> store.updateProfile(userId, profile));
+  public CompletionStage<Integer> updateProfile(String userId, Profile profile, Actor actor) {
+    return time("update_profile", () -> store.updateProfile(userId, profile, actor));
+  }
+
+  @Override
+  public CompletionStage<Void> record(dev.sessiond.core.events.Event event) {
+    return time("record", () -> store.record(event));
   }
 
   @Override

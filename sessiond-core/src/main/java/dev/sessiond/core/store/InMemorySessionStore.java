@@ -79,8 +79,20 @@ public final class InMemorySessionStore extends IndexedSessionStore {
   }
 
   @Override
-  public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
-    return completedFuture(index.updateProfile(userId, profile));
+  public CompletionStage<Integer> updateProfile(String userId, Profile profile, Actor actor) {
+    synchronized (index) {
+      int n = index.updateProfile(userId, profile);
+      if (n > 0) {
+        log.append(Event.of(Event.Type.SESSION_UPDATED, now(), null, userId, n, null, actor));
+      }
+      return completedFuture(n);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> record(Event event) {
+    log.append(event);
+    return completedFuture(null);
   }
 
   @Override

@@ -73,8 +73,19 @@ public interface SessionStore extends AutoCloseable {
   /** A page of the distinct user IDs holding a live session, in order, after {@code after}. */
   CompletionStage<List<String>> listUsers(String after, int limit);
 
-  /** Replaces the profile of every session of {@code userId}; returns how many. */
-  CompletionStage<Integer> updateProfile(String userId, Profile profile);
+  /**
+   * Replaces the profile of every session of {@code userId}; returns how many. Logs one
+   * {@code session.updated} with the user and count when there were any (caches of those
+   * sessions, the Java client's, are stale from it on).
+   */
+  CompletionStage<Integer> updateProfile(String userId, Profile profile, Actor actor);
+
+  /**
+   * Appends {@code event}, which changes no session (an admin's action on a member or an API
+   * key: {@code member.*}, {@code key.*}), to the log, for the audit trail and for every node's
+   * follower. It is written after the change it describes, not with it.
+   */
+  CompletionStage<Void> record(dev.sessiond.core.events.Event event);
 
   CompletionStage<Counts> counts();
 

@@ -75,6 +75,48 @@ public abstract class EventLogContract {
   }
 
   @Test
+  void aProfileChangeIsLoggedOnceWithItsUserAndCountAndNothingForAUserWithoutSessions() {
+    saved("olga");
+    saved("olga");
+    saved("pat");
+    String before = await(store.log().lastId()).orElseThrow();
+    assertThat(await(store.updateProfile("olga", Profile.admin("Olga"), ADMIN))).isEqualTo(2);
+    assertThat(await(store.updateProfile("nobody", Profile.admin("Nobody"), ADMIN))).isZero();
+    List<Event> after = await(store.log().read(EventQuery.after(before, 10)));
+    assertThat(after).singleElement().satisfies(e -> {
+      assertThat(e.type()).isEqualTo(Event.Type.SESSION_UPDATED);
+      assertThat(e.userId()).isEqualTo("olga");
+      assertThat(e.sessionId()).isNull();
+      assertThat(e.count()).isEqualTo(2);
+      assertThat(e.actor()).isEqualTo(ADMIN);
+    });
+  }
+
+  @Test
+  void recordedAuditEntriesKeepTheirTypeSubjectDetailAndActorInOrderWithSessionChanges() {
+    Session s = saved("ann");
+    await(store.record(Event.of(Event.Type.MEMBER_UPDATED, clock.instant(), null, "m-1", null, "is_admin=true", ADMIN)));
+    await(store.record(Event.of(Event.Type.KEY_CREATED, clock.instant(), null, null, null, "key-1", Actor.API_TOKEN)));
+    await(store.delete(s.id(), Actor.key("key-1"), Reasons.DELETED));
+    List<Event> events = all();
+    assertThat(events).extracting(Event::type).containsExactly(Event.Type.SESSION_CREATED, Event.Type.MEMBER_UPDATED,
+        Event.Type.KEY_CREATED, Event.Type.SESSION_REVOKED);
+    assertThat(events.get(1)).satisfies(e -> {
+      assertThat(e.userId()).isEqualTo("m-1");
+      assertThat(e.reason()).isEqualTo("is_admin=true");
+      assertThat(e.actor()).isEqualTo(ADMIN);
+    });
+    assertThat(events.get(2)).satisfies(e -> {
+      assertThat(e.userId()).isNull();
+      assertThat(e.reason()).isEqualTo("key-1");
+      assertThat(e.actor()).isEqualTo(Actor.API_TOKEN);
+    });
+    assertThat(events.get(3).actor()).isEqualTo(Actor.key("key-1"));
+    assertThat(events.get(3).actor().keyId()).isEqualTo("key-1");
+    assertThat(await(store.log().read(new EventQuery(null, 10, "m-1", null, null)))).hasSize(1);
+  }
+
+  @Test
   void everyChangeIsLoggedWithItsActorAndReason() {
     Session a = saved("ann");
     Session b = saved("bob");

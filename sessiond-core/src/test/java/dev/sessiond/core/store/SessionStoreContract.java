@@ -190,10 +190,10 @@ public abstract class SessionStoreContract {
     saved("olga");
     Session other = saved("pat");
     Profile admin = Profile.admin("Olga");
-    assertThat(await(store.updateProfile("olga", admin))).isEqualTo(2);
+    assertThat(await(store.updateProfile("olga", admin, Actor.API_TOKEN))).isEqualTo(2);
     assertThat(await(store.findByTokenHash(o1.tokenHash())).orElseThrow().profile()).isEqualTo(admin);
     assertThat(await(store.findById(other.id())).orElseThrow().profile().isAdmin()).isFalse();
-    assertThat(await(store.updateProfile("nobody", admin))).isZero();
+    assertThat(await(store.updateProfile("nobody", admin, Actor.API_TOKEN))).isZero();
   }
 
   @Test

@@ -3,6 +3,8 @@ package dev.sessiond.server.http;
 import dev.sessiond.core.SessionService;
 import dev.sessiond.core.SessiondException;
 import dev.sessiond.core.Tokens;
+import dev.sessiond.core.keys.ApiKeys;
+import dev.sessiond.core.keys.Scope;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -13,7 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Finds the caller of a request. The token comes from {@code Authorization: Bearer}, else
+ * Finds the caller of a request: a session, the static API token, or an API key (a secret with
+ * {@link ApiKeys#PREFIX}, looked up in the key store on every request, so that a deleted key is
+ * refused from the next one on, on every node). The token comes from {@code Authorization: Bearer}, else
  * {@code ?token=}, else the session cookie; a malformed or unknown one is refused, never
  * passed over for the next source. Cookie-authenticated unsafe requests from another origin
  * are refused (CSRF), on top of the cookie's SameSite=Lax.
@@ -25,11 +29,13 @@ public final class Auth {
   private static final CompletionStage<Caller> API_TOKEN = CompletableFuture.completedFuture(Caller.API_TOKEN);
 
   private final SessionService sessions;
+  private final ApiKeys keys;
   private final String apiTokenHash;
 
   /** {@code apiToken} may be null: then no static token is accepted. */
-  public Auth(SessionService sessions, String apiToken) {
+  public Auth(SessionService sessions, ApiKeys keys, String apiToken) {
     this.sessions = sessions;
+    this.keys = keys;
     this.apiTokenHash = apiToken == null || apiToken.isEmpty() ? null : Tokens.hash(apiToken);
   }
 
@@ -61,18 +67,28 @@ public final class Auth {
     if (hash == null) {
       throw new SessiondException.Unauthorized("invalid or expired token");
     }
+    if (!viaCookie && ApiKeys.isKey(token)) {
+      return keys.find(hash).thenApply(found -> Caller.of(
+          found.orElseThrow(() -> new SessiondException.Unauthorized("unknown or deleted API key"))));
+    }
     boolean cookie = viaCookie;
-    return sessions.verifyHash(hash).thenApply(found -> new Caller(
+    return sessions.verifyHash(hash).thenApply(found -> Caller.of(
         found.orElseThrow(() -> new SessiondException.Unauthorized("invalid or expired token")), cookie));
   }
 
-  public CompletionStage<Caller> admin(HttpServerRequest request) {
+  /** The caller, when it may act in {@code scope} (else 403). */
+  public CompletionStage<Caller> scoped(HttpServerRequest request, Scope scope) {
     return caller(request).thenApply(caller -> {
-      if (!caller.isAdmin()) {
-        throw new SessiondException.Forbidden("admin right required");
+      if (!caller.may(scope)) {
+        throw new SessiondException.Forbidden(scope == Scope.ADMIN ? "admin right required"
+            : "the " + scope.wire() + " scope (or the admin right) is required");
       }
       return caller;
     });
+  }
+
+  public CompletionStage<Caller> admin(HttpServerRequest request) {
+    return scoped(request, Scope.ADMIN);
   }
 
   /**

@@ -60,6 +60,15 @@ public final class Endpoints {
     return attempt(() -> auth.admin(request));
   }
 
+  /** As {@link #admin}, for a caller that may act in {@code scope} (an API key holding it, or any admin). */
+  public Handler<RoutingContext> scoped(dev.sessiond.core.keys.Scope scope, int status, Call call) {
+    return ctx -> reply(ctx, status, attempt(() -> auth.scoped(ctx.request(), scope)).thenCompose(c -> call.apply(ctx, c)));
+  }
+
+  public CompletionStage<Caller> scopedOf(HttpServerRequest request, dev.sessiond.core.keys.Scope scope) {
+    return attempt(() -> auth.scoped(request, scope));
+  }
+
   public static <T> CompletionStage<T> attempt(java.util.function.Supplier<CompletionStage<T>> call) {
     try {
       return call.get();

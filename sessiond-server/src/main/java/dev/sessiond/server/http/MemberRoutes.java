@@ -52,7 +52,7 @@ public final class MemberRoutes {
     api.route(POST, "/api/members", e.admin(200, (ctx, caller) -> {
       Requests.CreateMember body = Json.body(ctx, Requests.CreateMember.class);
       Profile base = Profile.member(body.username() == null ? "" : body.username());
-      return members.create(body.username(), body.password(), ProfileBody.over(body.profile(), base))
+      return members.create(body.username(), body.password(), ProfileBody.over(body.profile(), base), caller.actor())
           .thenApply(MemberData::of);
     }));
     // neko answers the bare MemberProfile here, and its panel reads the flags at the top level.

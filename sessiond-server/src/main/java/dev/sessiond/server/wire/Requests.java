@@ -14,6 +14,12 @@ public final class Requests {
 
   public record Password(String password) {}
 
+  /** {@code POST /api/keys}: a name for people and the key's scopes (wire names). */
+  public record CreateKey(String name, java.util.List<String> scopes) {}
+
+  /** {@code POST /api/sessions/used}: the IDs of sessions used since the last report. */
+  public record UseReport(java.util.List<String> ids) {}
+
   /** A member changing its own password. */
   public record ChangePassword(String currentPassword, String newPassword) {}
 }

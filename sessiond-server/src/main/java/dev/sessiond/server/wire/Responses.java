@@ -14,6 +14,17 @@ public final class Responses {
 
   public record Status(String status) {}
 
+  /** An API key as listed; {@code key}, the secret, only in the answer that made it. */
+  public record KeyData(String id, String name, java.util.List<String> scopes, Instant createdAt, String key) {
+    public static KeyData of(dev.sessiond.core.keys.ApiKey k, String secret) {
+      return new KeyData(k.id(), k.name(), k.scopes().stream().map(dev.sessiond.core.keys.Scope::wire).sorted().toList(),
+          k.createdAt(), secret);
+    }
+  }
+
+  /** A session still alive after a use report, with its idle deadline slid as the use asked. */
+  public record Used(String id, Instant expiresAt) {}
+
   /** The seed API's answer to an interruption. */
   public record DeletedCount(@JsonProperty("DeletedCount") long deletedCount) {}
 

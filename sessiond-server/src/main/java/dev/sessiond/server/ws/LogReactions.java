@@ -38,11 +38,15 @@ public final class LogReactions implements Consumer<Event> {
 
   @Override
   public void accept(Event e) {
-    SessionEvent change = switch (e.type()) {
-      case SESSION_CREATED -> null;
-      case SESSION_DISCONNECTED -> new SessionEvent.Disconnected(e.sessionId(), e.userId());
-      case SESSION_EXPIRED, SESSION_REVOKED -> ending(e);
-    };
+    SessionEvent change;
+    switch (e.type()) {
+      case SESSION_CREATED -> change = null;
+      case SESSION_DISCONNECTED -> change = new SessionEvent.Disconnected(e.sessionId(), e.userId());
+      case SESSION_EXPIRED, SESSION_REVOKED -> change = ending(e);
+      default -> {
+        return;   // profiles, members and keys: nothing for the sockets (rights changes close them where they are made)
+      }
+    }
     String key = change != null ? key(change) : "c " + e.sessionId();
     boolean[] early = {false};
     appliedEarly.computeIfPresent(key, (k, n) -> {

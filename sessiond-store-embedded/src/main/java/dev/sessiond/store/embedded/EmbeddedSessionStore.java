@@ -255,15 +255,32 @@ public final class EmbeddedSessionStore extends IndexedSessionStore {
   }
 
   @Override
-  public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
+  public CompletionStage<Integer> updateProfile(String userId, Profile profile, Actor actor) {
     int[] changed = new int[1];
     return sql.write("update the profile of a user's sessions", c -> {
       try (PreparedStatement st = c.prepareStatement("UPDATE sessions SET profile = ? WHERE user_id = ?")) {
         st.setString(1, ProfileJson.write(profile));
         st.setString(2, userId);
-        return st.executeUpdate();
+        int n = st.executeUpdate();
+        if (n > 0) {
+          EventTable.insert(c, Event.of(Event.Type.SESSION_UPDATED, clock.instant(), null, userId, n, null, actor));
+        }
+        return n;
       }
-    }, n -> changed[0] = index.updateProfile(userId, profile)).thenApply(n -> changed[0]);
+    }, n -> {
+      changed[0] = index.updateProfile(userId, profile);
+      if (n > 0) {
+        waiters.wake();
+      }
+    }).thenApply(n -> changed[0]);
+  }
+
+  @Override
+  public CompletionStage<Void> record(Event event) {
+    return sql.write("log " + event.type().wire(), c -> {
+      EventTable.insert(c, event);
+      return null;
+    }, ignored -> waiters.wake());
   }
 
 

@@ -37,6 +37,7 @@ public final class EmbeddedStore implements AutoCloseable {
   private final EmbeddedSessionStore sessions;
   private final EmbeddedMemberStore members;
   private final EmbeddedWebhookCursorStore webhookCursors;
+  private final EmbeddedApiKeyStore apiKeys;
 
   private final Clock clock;
   private final Path dataDir;
@@ -54,6 +55,7 @@ public final class EmbeddedStore implements AutoCloseable {
     this.sessions = new EmbeddedSessionStore(sql, clock, expectedSessions, touchLag);
     this.members = new EmbeddedMemberStore(sql);
     this.webhookCursors = new EmbeddedWebhookCursorStore(sql, clock);
+    this.apiKeys = new EmbeddedApiKeyStore(sql);
   }
 
   /** Opens the store and waits for its sessions to be loaded into memory; uses reach disk within a second. */
@@ -103,7 +105,7 @@ public final class EmbeddedStore implements AutoCloseable {
         st.execute("PRAGMA cache_size=-65536");        // 64 MiB of pages: the start-up scan and a user's neighbouring rows
         EmbeddedSessionStore.migrate(c);
         for (String ddl : (EmbeddedSessionStore.SCHEMA + EventTable.SCHEMA + EmbeddedMemberStore.SCHEMA
-            + EmbeddedWebhookCursorStore.SCHEMA).split(";")) {
+            + EmbeddedWebhookCursorStore.SCHEMA + EmbeddedApiKeyStore.SCHEMA).split(";")) {
           if (!ddl.isBlank()) {
             st.execute(ddl);
           }
@@ -176,6 +178,10 @@ public final class EmbeddedStore implements AutoCloseable {
 
   public EmbeddedWebhookCursorStore webhookCursors() {
     return webhookCursors;
+  }
+
+  public EmbeddedApiKeyStore apiKeys() {
+    return apiKeys;
   }
 
   @Override

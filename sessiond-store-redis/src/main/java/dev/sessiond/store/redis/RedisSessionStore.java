@@ -360,9 +360,31 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
-    return this.<Long>script("update profiles", shards.ofUser(userId), Scripts.SET_PROFILE, ScriptOutputType.INTEGER,
-        List.of(Codec.compact(profile), userId)).thenApply(Long::intValue);
+  public CompletionStage<Integer> updateProfile(String userId, Profile profile, Actor actor) {
+    long now = clock.millis();
+    List<String> args = head(now, Codec.compact(profile), userId);
+    args.addAll(StreamLog.fields(Event.of(Event.Type.SESSION_UPDATED, Instant.ofEpochMilli(now), null, null, null, null, actor)));
+    return this.<Long>script("update profiles", shards.ofUser(userId), Scripts.SET_PROFILE, ScriptOutputType.INTEGER, args)
+        .thenApply(Long::intValue);
+  }
+
+  /** Logged in the shard of the event's user (a member's), else in shard 0. */
+  @Override
+  public CompletionStage<Void> record(Event event) {
+    long now = clock.millis();
+    List<String> args = head(now);
+    args.addAll(StreamLog.fields(event));
+    if (event.sessionId() != null) {
+      args.addAll(List.of("s", event.sessionId()));
+    }
+    if (event.userId() != null) {
+      args.addAll(List.of("u", event.userId()));
+    }
+    if (event.count() != null) {
+      args.addAll(List.of("c", Integer.toString(event.count())));
+    }
+    return this.<String>script("log " + event.type().wire(), event.userId() == null ? 0 : shards.ofUser(event.userId()),
+        Scripts.LOG, ScriptOutputType.VALUE, args).thenApply(id -> null);
   }
 
   @Override

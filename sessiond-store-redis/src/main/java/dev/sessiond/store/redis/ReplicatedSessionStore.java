@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionStage;
  * <p>Changes go through their own connection, and WAIT is issued on it after them: WAIT
  * blocks the connection it is sent on, and covers that connection's writes, so verification on
  * the other connection neither waits behind it nor stops when replicas lag. Everything else
- * (verify, touch, lists, counts, purge, profile updates) goes to {@code reads}, unchanged.
+ * (verify, touch, lists, counts, purge) goes to {@code reads}, unchanged.
  * Thread-safe.
  */
 public final class ReplicatedSessionStore implements SessionStore {
@@ -110,8 +110,13 @@ public final class ReplicatedSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<Integer> updateProfile(String userId, Profile profile) {
-    return reads.updateProfile(userId, profile);
+  public CompletionStage<Integer> updateProfile(String userId, Profile profile, Actor actor) {
+    return replicated("a profile change", changes.updateProfile(userId, profile, actor));
+  }
+
+  @Override
+  public CompletionStage<Void> record(dev.sessiond.core.events.Event event) {
+    return replicated("an audit entry", changes.record(event));
   }
 
   @Override

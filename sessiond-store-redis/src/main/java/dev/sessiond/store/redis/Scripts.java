@@ -295,18 +295,30 @@ final class Scripts {
       return out
       """.replace("@B@", Integer.toString(BUCKET));
 
-  /** ARGV: profile ({@link Codec#compact}), uid. Sets the profile of the user's live sessions; returns how many. */
+  /**
+   * ARGV: now, profile ({@link Codec#compact}), uid, event fields. Sets the profile of the user's
+   * live sessions and, when there were any, logs {@code session.updated} with the user and count;
+   * returns how many.
+   */
   static final String SET_PROFILE = HEAD + """
-      local uid = ARGV[2]
+      local uid = ARGV[3]
       local n = 0
       walk(U, '(' .. us(uid, ''), '(' .. uid .. '\\1', function(k)
         local th = tget(I, string.sub(k, #uid + 2))
         local v = th and redis.call('GET', tok(th))
         if v then
-          redis.call('SET', tok(th), string.match(v, '^[^\\n]*\\n[^\\n]*\\n') .. ARGV[1])
+          redis.call('SET', tok(th), string.match(v, '^[^\\n]*\\n[^\\n]*\\n') .. ARGV[2])
           n = n + 1
         end
       end)
+      if n > 0 then
+        local e = tail(4)
+        e[#e + 1] = 'u'
+        e[#e + 1] = uid
+        e[#e + 1] = 'c'
+        e[#e + 1] = tostring(n)
+        log(NOW, e)
+      end
       return n
       """;
 

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * {@code r}evoked, {@code e}xpired, {@code d}isconnected; entries of earlier versions spell it
  * out), {@code tm} (time, ms; only when it differs from the ID's, which is the time otherwise),
  * {@code s}, {@code u}, {@code c}, {@code r}, {@code ak}, {@code au}, {@code as} (actor kind:
- * {@code s}ession, {@code a}pi token, {@code m}ember, s{@code y}stem; user, session), each only
+ * {@code s}ession, {@code a}pi token, {@code m}ember, s{@code y}stem, {@code k}ey; user (a key's ID for a key), session); types added later
+ * ({@code session.updated}, {@code member.*}, {@code key.*}) are spelt out, each only
  * when it has a value. Short names keep an entry near 60 bytes. Filters are applied here, a chunk at a time.
  * Following uses {@code XREAD BLOCK} on a connection of its own, so it never holds up others.
  */
@@ -73,6 +74,7 @@ final class StreamLog implements EventLog, AutoCloseable {
       case SESSION_REVOKED -> "r";
       case SESSION_EXPIRED -> "e";
       case SESSION_DISCONNECTED -> "d";
+      default -> type.wire();
     };
   }
 
@@ -82,6 +84,7 @@ final class StreamLog implements EventLog, AutoCloseable {
       case API_TOKEN -> "a";
       case MEMBER -> "m";
       case SYSTEM -> "y";
+      case API_KEY -> "k";
     };
   }
 
@@ -91,6 +94,7 @@ final class StreamLog implements EventLog, AutoCloseable {
       case "a" -> Actor.Kind.API_TOKEN;
       case "m" -> Actor.Kind.MEMBER;
       case "y" -> Actor.Kind.SYSTEM;
+      case "k" -> Actor.Kind.API_KEY;
       default -> Actor.Kind.valueOf(k);
     };
   }

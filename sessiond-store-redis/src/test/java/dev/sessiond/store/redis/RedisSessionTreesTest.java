@@ -107,7 +107,7 @@ class RedisSessionTreesTest {
     }
     assertThat(await(store.counts())).isEqualTo(new SessionStore.Counts(950, 71));
 
-    assertThat(await(store.updateProfile("heavy", Profile.admin("Heavy")))).isEqualTo(250);
+    assertThat(await(store.updateProfile("heavy", Profile.admin("Heavy"), dev.sessiond.core.events.Actor.API_TOKEN))).isEqualTo(250);
     assertThat(await(store.findByTokenHash(heavy.get(123).tokenHash())).orElseThrow().profile().isAdmin()).isTrue();
     assertThat(await(store.deleteByUser("heavy", Actor.API_TOKEN, Reasons.USER))).isEqualTo(250);
     assertThat(await(store.list("heavy", null, 10))).isEmpty();
