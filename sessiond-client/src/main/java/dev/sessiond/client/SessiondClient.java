@@ -123,6 +123,7 @@ public final class SessiondClient implements AutoCloseable {
       return NONE;
     }
     if (!feed.fresh()) {
+      dropUntrusted();
       return null;
     }
     SessionCache.Entry e = cache.get(TokenKey.of(token));
@@ -197,15 +198,20 @@ public final class SessiondClient implements AutoCloseable {
         Instant.parse(n.path("expires_at").asText()).toEpochMilli());
   }
 
+  /** Drops the cache once the feed has been silent past its bound (the watchdog, or the first verify to notice). */
+  private void dropUntrusted() {
+    if (cache.size() > 0) {
+      LOG.log(System.Logger.Level.WARNING, "sessiond event feed silent past its bound: cache dropped, verifying "
+          + "every token with sessiond until it is back" + (feed.trouble() != null ? " (" + feed.trouble() + ")" : ""));
+      cache.clear(SessionCache.Cause.FEED_LOST);
+    }
+  }
+
   /** The watchdog: a feed silent past its bound drops the cache (and its connection, to be made again). */
   private void watch() {
     try {
       if (!feed.fresh()) {
-        if (cache.size() > 0) {
-          LOG.log(System.Logger.Level.WARNING, "sessiond event feed silent past its bound: cache dropped, verifying "
-              + "every token with sessiond until it is back" + (feed.trouble() != null ? " (" + feed.trouble() + ")" : ""));
-          cache.clear(SessionCache.Cause.FEED_LOST);
-        }
+        dropUntrusted();
         feed.checkAlive();
       }
     } catch (RuntimeException e) {

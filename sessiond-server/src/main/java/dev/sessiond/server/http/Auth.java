@@ -80,8 +80,8 @@ public final class Auth {
   public CompletionStage<Caller> scoped(HttpServerRequest request, Scope scope) {
     return caller(request).thenApply(caller -> {
       if (!caller.may(scope)) {
-        throw new SessiondException.Forbidden(scope == Scope.ADMIN ? "admin right required"
-            : "the " + scope.wire() + " scope (or the admin right) is required");
+        throw new SessiondException.Forbidden(caller.key() == null ? "admin right required"
+            : "this API key does not hold the " + scope.wire() + " scope");
       }
       return caller;
     });
