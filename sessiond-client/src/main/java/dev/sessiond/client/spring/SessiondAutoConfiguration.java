@@ -5,7 +5,6 @@ import dev.sessiond.client.micrometer.SessiondClientMetrics;
 import dev.sessiond.client.servlet.SessiondFilter;
 import java.net.URI;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -19,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
  * Spring Boot: with {@code sessiond.url} and {@code sessiond.api-key} set, a {@link SessiondClient}
  * bean (closed with the context), the {@link SessiondFilter} on {@code sessiond.filter.url-patterns}
  * in a servlet web application (unless {@code sessiond.filter.enabled=false}), and the client's
- * metrics when Micrometer is there.
+ * metrics as a {@code MeterBinder} when Micrometer is there (Spring Boot's actuator binds it).
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "sessiond", name = "url")
@@ -58,7 +57,6 @@ public class SessiondAutoConfiguration {
   @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
   static class Metrics {
     @Bean
-    @ConditionalOnBean(SessiondClient.class)
     SessiondClientMetrics sessiondClientMetrics(SessiondClient client) {
       return new SessiondClientMetrics(client);
     }
