@@ -192,7 +192,7 @@ final class EventFollower implements Runnable, AutoCloseable {
       case "session.revoked", "session.expired" -> {
         SessionCache.Cause cause = type.equals("session.expired") ? SessionCache.Cause.EXPIRED : SessionCache.Cause.REVOKED;
         if (sessionId != null) {
-          cache.evictSession(sessionId, cause);
+          cache.evictSession(sessionId, userId, cause);
         } else if (userId != null) {
           cache.evictUser(userId, cause);
         } else {

@@ -1,14 +1,20 @@
 package dev.sessiond.client;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The verified sessions, by token key and by session ID. A hit reads without a lock; everything
- * that adds or removes entries holds this object's lock, so that a miss's answer is added only if
- * no event that could end or change its session was applied while it was in flight ({@link #mark}).
+ * The verified sessions, by token key, and each user's as a list (every event that ends or
+ * changes sessions names their user). A hit reads without a lock; everything that adds or
+ * removes entries holds this object's lock, so that a miss's answer is added only if no event
+ * that could end or change its session was applied while it was in flight ({@link #mark}). The
+ * sessions of one user share its user ID and, when equal, its profile object.
  */
 final class SessionCache {
 
@@ -21,29 +27,16 @@ final class SessionCache {
     }
   }
 
-  /** One cached session. {@code session} is replaced when a use report brings a new deadline. */
-  static final class Entry {
-    final TokenKey key;
-    final long cachedAtNanos;
-    volatile VerifiedSession session;
-    volatile boolean used;
-
-    Entry(TokenKey key, VerifiedSession session, long cachedAtNanos) {
-      this.key = key;
-      this.session = session;
-      this.cachedAtNanos = cachedAtNanos;
-    }
-  }
-
   private static final int MARKS = 4096;
   private static final byte ALL = 0;
   private static final byte SESSION = 1;
   private static final byte USER = 2;
 
-  private final ConcurrentHashMap<TokenKey, Entry> byToken = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Entry> bySession = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TokenKey, VerifiedSession> byToken = new ConcurrentHashMap<>();
+  /** Each user's cached sessions, linked by {@link VerifiedSession#nextOfUser}; under the lock. */
+  private final Map<String, VerifiedSession> byUser = new HashMap<>();
   /** Entries used since the last use report. */
-  private final ConcurrentLinkedQueue<Entry> usedSince = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<VerifiedSession> usedSince = new ConcurrentLinkedQueue<>();
   private final int maxEntries;
   private final LongAdder[] evictions = new LongAdder[Cause.values().length];
 
@@ -59,12 +52,12 @@ final class SessionCache {
     }
   }
 
-  Entry get(TokenKey key) {
+  VerifiedSession get(TokenKey key) {
     return byToken.get(key);
   }
 
   /** Marks an entry as used (for the next use report); allocation-free once marked. */
-  void used(Entry e) {
+  void used(VerifiedSession e) {
     if (!e.used) {
       e.used = true;
       usedSince.add(e);
@@ -72,9 +65,9 @@ final class SessionCache {
   }
 
   /** The entries used since the last call, each once. */
-  java.util.List<Entry> takeUsed() {
-    java.util.List<Entry> out = new java.util.ArrayList<>();
-    Entry e;
+  List<VerifiedSession> takeUsed() {
+    List<VerifiedSession> out = new ArrayList<>();
+    VerifiedSession e;
     while ((e = usedSince.poll()) != null) {
       if (e.used) {
         e.used = false;
@@ -99,17 +92,21 @@ final class SessionCache {
       return false;
     }
     if (byToken.size() >= maxEntries) {
-      Iterator<Entry> it = byToken.values().iterator();
+      Iterator<VerifiedSession> it = byToken.values().iterator();
       if (it.hasNext()) {
         remove(it.next(), Cause.CAPACITY);
       }
     }
-    Entry e = new Entry(key, s, nowNanos);
-    Entry old = byToken.put(key, e);
-    if (old != null && !old.session.id().equals(s.id())) {
-      bySession.remove(old.session.id(), old);
+    VerifiedSession head = byUser.get(s.userId());
+    String userId = head != null ? head.userId() : s.userId();
+    Profile profile = head != null && head.profile().equals(s.profile()) ? head.profile() : s.profile();
+    VerifiedSession e = s.cachedAs(key, userId, profile, nowNanos);
+    VerifiedSession old = byToken.put(key, e);
+    if (old != null) {
+      unlink(old);
     }
-    bySession.put(s.id(), e);
+    e.nextOfUser = byUser.get(userId);
+    byUser.put(userId, e);
     return true;
   }
 
@@ -120,7 +117,7 @@ final class SessionCache {
     for (long q = seq; q > since; q--) {
       int i = (int) (q % MARKS);
       byte kind = markKind[i];
-      if (kind == ALL || (kind == SESSION && markId[i].equals(s.id())) || (kind == USER && markId[i].equals(s.userId()))) {
+      if (kind == ALL || (kind == SESSION && s.hasId(markId[i])) || (kind == USER && markId[i].equals(s.userId()))) {
         return true;
       }
     }
@@ -134,21 +131,28 @@ final class SessionCache {
     markId[i] = id;
   }
 
-  /** One session ended or changed. */
-  synchronized void evictSession(String sessionId, Cause cause) {
+  /** One session of {@code userId} ended or changed. */
+  synchronized void evictSession(String sessionId, String userId, Cause cause) {
     mark(SESSION, sessionId);
-    Entry e = bySession.get(sessionId);
-    if (e != null) {
-      remove(e, cause);
+    if (userId == null) {
+      byToken.values().stream().filter(e -> e.hasId(sessionId)).findFirst().ifPresent(e -> remove(e, cause));
+      return;
+    }
+    for (VerifiedSession e = byUser.get(userId); e != null; e = e.nextOfUser) {
+      if (e.hasId(sessionId)) {
+        remove(e, cause);
+        return;
+      }
     }
   }
 
-  /** Every session of one user ended or changed: a walk over the entries. */
+  /** Every session of one user ended or changed. */
   synchronized void evictUser(String userId, Cause cause) {
     mark(USER, userId);
-    for (Entry e : bySession.values()) {
-      if (e.session.userId().equals(userId)) {
-        remove(e, cause);
+    VerifiedSession e = byUser.remove(userId);
+    for (; e != null; e = e.nextOfUser) {
+      if (byToken.remove(e.key, e)) {
+        evictions[cause.ordinal()].increment();
       }
     }
   }
@@ -158,34 +162,42 @@ final class SessionCache {
     mark(ALL, null);
     int n = byToken.size();
     byToken.clear();
-    bySession.clear();
+    byUser.clear();
     usedSince.clear();
     evictions[cause.ordinal()].add(n);
   }
 
   /** Drops one entry found stale by a reader (expired, or older than the maximum age). */
-  synchronized void expire(Entry e, Cause cause) {
+  synchronized void expire(VerifiedSession e, Cause cause) {
     if (byToken.get(e.key) == e) {
       remove(e, cause);
     }
   }
 
-  /** A use report's answer: the session's new deadline. */
-  void slid(String sessionId, long expiresAtMillis) {
-    Entry e = bySession.get(sessionId);
-    if (e != null) {
-      VerifiedSession s = e.session;
-      if (s.expiresAtMillis() != expiresAtMillis) {
-        e.session = new VerifiedSession(s.id(), s.userId(), s.profile(), expiresAtMillis);
-      }
-    }
-  }
-
-  private void remove(Entry e, Cause cause) {
+  private void remove(VerifiedSession e, Cause cause) {
     if (byToken.remove(e.key, e)) {
       evictions[cause.ordinal()].increment();
     }
-    bySession.remove(e.session.id(), e);
+    unlink(e);
+  }
+
+  /** Takes {@code e} out of its user's list. */
+  private void unlink(VerifiedSession e) {
+    VerifiedSession head = byUser.get(e.userId());
+    if (head == e) {
+      if (e.nextOfUser == null) {
+        byUser.remove(e.userId());
+      } else {
+        byUser.put(e.userId(), e.nextOfUser);
+      }
+      return;
+    }
+    for (VerifiedSession p = head; p != null; p = p.nextOfUser) {
+      if (p.nextOfUser == e) {
+        p.nextOfUser = e.nextOfUser;
+        return;
+      }
+    }
   }
 
   int size() {

@@ -126,11 +126,11 @@ public final class SessiondClient implements AutoCloseable {
       dropUntrusted();
       return null;
     }
-    SessionCache.Entry e = cache.get(TokenKey.of(token));
-    if (e == null) {
+    VerifiedSession s = cache.get(TokenKey.of(token));
+    if (s == null) {
       return null;
     }
-    VerifiedSession s = e.session;
+    VerifiedSession e = s;
     if (System.currentTimeMillis() >= s.expiresAtMillis()) {
       cache.expire(e, SessionCache.Cause.EXPIRED);
       return null;
@@ -221,12 +221,12 @@ public final class SessiondClient implements AutoCloseable {
 
   /** Reports the uses served from the cache since the last report; sessions it says ended leave the cache. */
   private void report() {
-    List<SessionCache.Entry> used = cache.takeUsed();
+    List<VerifiedSession> used = cache.takeUsed();
     for (int from = 0; from < used.size(); from += REPORT_BATCH) {
-      List<SessionCache.Entry> batch = used.subList(from, Math.min(used.size(), from + REPORT_BATCH));
+      List<VerifiedSession> batch = used.subList(from, Math.min(used.size(), from + REPORT_BATCH));
       ObjectNode body = json.createObjectNode();
       ArrayNode ids = body.putArray("ids");
-      batch.forEach(e -> ids.add(e.session.id()));
+      batch.forEach(e -> ids.add(e.id()));
       try {
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(base.resolve("/api/sessions/used"))
             .timeout(requestTimeout)
@@ -242,12 +242,13 @@ public final class SessiondClient implements AutoCloseable {
         for (JsonNode u : json.readTree(response.body())) {
           alive.put(u.path("id").asText(), Instant.parse(u.path("expires_at").asText()).toEpochMilli());
         }
-        for (SessionCache.Entry e : batch) {
-          Long expiresAt = alive.get(e.session.id());
+        for (VerifiedSession e : batch) {
+          String id = e.id();
+          Long expiresAt = alive.get(id);
           if (expiresAt == null) {
-            cache.evictSession(e.session.id(), SessionCache.Cause.EXPIRED);
+            cache.evictSession(id, e.userId(), SessionCache.Cause.EXPIRED);
           } else {
-            cache.slid(e.session.id(), expiresAt);
+            e.slidTo(expiresAt);
           }
         }
         reported.add(batch.size());
