@@ -24,6 +24,8 @@ async function events(query, signal) {
 
 function describe(e) {
   if (e.type === 'session.revoked') return e.reason + (e.count != null ? ` (${e.count})` : '');
+  if (e.changes) return Object.entries(e.changes).map(([k, v]) => `${k}: ${v}`).join(', ');
+  if (e.key_id) return `key ${e.key_id}`;
   if (e.count != null) return String(e.count);
   return '';
 }
@@ -33,6 +35,7 @@ function actor(a) {
   if (a.type === 'session') return a.user_id ? `${a.user_id} (session ${a.session_id})` : `session ${a.session_id}`;
   if (a.type === 'member') return `member ${a.user_id}`;
   if (a.type === 'api_token') return 'API token';
+  if (a.type === 'api_key') return `API key ${a.key_id}`;
   return a.type;
 }
 

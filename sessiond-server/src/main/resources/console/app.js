@@ -2,6 +2,7 @@
 // Every server-provided text goes through textContent, never innerHTML.
 
 import { showActivity, hideActivity } from './activity.js';
+import { showKeys, hideKeys } from './keys.js';
 import { knowMembers, loadNames, showUser } from './names.js';
 
 const $ = (id) => document.getElementById(id);
@@ -384,6 +385,7 @@ function connectFeed() {
 function signedOut(message) {
   state.me = null;
   hideActivity();
+  hideKeys();
   clearTimeout(countsTimer);
   if (state.socket) {
     const s = state.socket;
@@ -405,6 +407,7 @@ function setView(view) {
   if (view === 'members') loadMembers();
   if (view === 'devices') loadDevices();
   if (view === 'activity') showActivity(say); else hideActivity();
+  if (view === 'keys') showKeys(say); else hideKeys();
 }
 
 async function start() {

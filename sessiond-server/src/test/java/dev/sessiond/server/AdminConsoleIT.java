@@ -112,6 +112,35 @@ class AdminConsoleIT extends ConsoleBrowser {
   }
 
   @Test
+  void theKeysViewMakesAKeyShowingItsSecretOnceAndDeletesIt() {
+    signInAsAdmin();
+    browser.findElement(By.cssSelector("nav button[data-view=keys]")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("key-name"))).sendKeys("console verifier");
+    browser.findElement(By.cssSelector("#key-form button[type=submit]")).click();
+    wait.until(d -> textOf(By.id("key-secret-value")).startsWith("sdk."));
+    String secret = textOf(By.id("key-secret-value"));
+    assertThat(api.get("/api/events?limit=1&after=now", "Authorization", bearer(secret)).status()).as("the shown key works").isEqualTo(200);
+    wait.until(d -> textOf(By.id("keys-table")).contains("console verifier"));
+    assertThat(textOf(By.id("keys-table"))).contains("verify").doesNotContain(secret);
+    String id = null;
+    for (var k : api.get("/api/keys", "Authorization", bearer(TestServer.API_TOKEN)).json()) {
+      if (k.get("name").asText().equals("console verifier")) {
+        id = k.get("id").asText();
+      }
+    }
+    assertThat(id).isNotNull();
+
+    browser.findElement(By.cssSelector("#keys-table tr[data-id='" + id + "'] button")).click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
+    wait.until(d -> status().contains("deleted"));
+    wait.until(d -> !textOf(By.id("keys-table")).contains("console verifier"));
+    assertThat(api.get("/api/events?limit=1", "Authorization", bearer(secret)).status()).isEqualTo(401);
+    // Leaving the view forgets the secret.
+    browser.findElement(By.cssSelector("nav button[data-view=sessions]")).click();
+    assertThat(browser.findElement(By.id("key-secret-value")).getDomProperty("textContent")).isEmpty();
+  }
+
+  @Test
   void anApiErrorIsShownInWords() {
     signInAsAdmin();
     browser.findElement(By.cssSelector("nav button[data-view=members]")).click();
