@@ -33,7 +33,8 @@ public final class EventFeed implements AutoCloseable {
   private final List<Runnable> waiting = new ArrayList<>();
   private volatile String position;
   private volatile boolean closed;
-  private boolean failing;
+  private volatile boolean failing;
+  private volatile boolean started;
 
   public EventFeed(EventLog log, Vertx vertx) {
     this.log = log;
@@ -61,6 +62,15 @@ public final class EventFeed implements AutoCloseable {
     wake.run();
   }
 
+  /**
+   * True while this node follows the log: it has its position and its last read of the store
+   * succeeded. An event stream's keep-alive is sent only then, so that a follower downstream
+   * (the Java client) stops trusting its cache when this node cannot see new entries.
+   */
+  public boolean following() {
+    return started && !failing && !closed;
+  }
+
   /** Forgets a waiter that is no longer interested (its request ended). */
   public void cancel(Runnable wake) {
     synchronized (waiting) {
@@ -83,6 +93,7 @@ public final class EventFeed implements AutoCloseable {
         return;
       }
       position = last.orElse(null);
+      started = true;
       next();
     }));
   }

@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>An API key with the {@code verify} scope reads it too, and sees only the {@code session.*}
  * entries (what a verifier's cache needs; the audit of members and keys is the admins'). A
  * stream's keep-alive comment comes every {@code ?keepalive=} seconds (1 to 15, default 15), so
- * that a follower can tell a quiet log from a lost link within a bound of its choosing. A
+ * that a follower can tell a quiet log from a lost link within a bound of its choosing; none comes
+ * while this node cannot read its store's log ({@link EventFeed#following}). A
  * stream read with a key ends when the key is deleted: at once on every node that follows the
  * log, and at its next keep-alive at the latest (each checks that its key still exists).
  * {@code ?after=now} starts from the newest entry.
@@ -236,7 +237,9 @@ public final class EventRoutes {
         if (response.closed() || response.ended()) {
           return;
         }
-        if (!response.writeQueueFull()) {
+        // No sign of life while this node cannot follow the log: a follower must not take a
+        // blind node's keep-alive as "nothing happened".
+        if (!response.writeQueueFull() && feed.following()) {
           response.write(": keepalive\n\n");
         }
         if (keyId != null) {
