@@ -1,5 +1,6 @@
 -- wrk script: GET /api/whoami with a bearer token drawn at random from TOKENS_FILE
--- (lines "<sessionId> <token>"), so every request verifies a different live session.
+-- (lines "<sessionId> <token>"), so every request verifies a different live session; WRK_PATH
+-- (optional) asks another path with the same header (an app guarded by sessiond).
 -- DELAY_MS (optional) makes each connection wait that long between requests (a paced load).
 local tokens = {}
 local pause = tonumber(os.getenv("DELAY_MS") or "")
@@ -14,5 +15,5 @@ init = function(args)
 end
 request = function()
   local token = tokens[math.random(#tokens)]
-  return wrk.format("GET", "/api/whoami", { ["Authorization"] = "Bearer " .. token })
+  return wrk.format("GET", os.getenv("WRK_PATH") or "/api/whoami", { ["Authorization"] = "Bearer " .. token })
 end
