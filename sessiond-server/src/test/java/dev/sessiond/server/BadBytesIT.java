@@ -37,7 +37,7 @@ class BadBytesIT extends OneServerPerClass {
   }
 
   private static Raw.Answer send(String request) throws IOException {
-    return Raw.exchange(server.port(), request, QUIET);
+    return Raw.exchangeThenProbe(server.port(), request, QUIET);
   }
 
   /** A JSON {"message"} answer with {@code status}; the connection kept open (keep-alive) or closed as said. */

@@ -66,7 +66,8 @@ final class OpenApiCheck {
 
   private static boolean isNekoPath(String path) {
     // POST /api/members/{id}/profile is sessiond's alias of neko's POST /api/members/{id}.
-    return NEKO_PATHS.contains(path) || path.startsWith("/api/sessions/")
+    // POST /api/sessions/used (use reports) is sessiond's own.
+    return NEKO_PATHS.contains(path) || path.startsWith("/api/sessions/") && !path.equals("/api/sessions/used")
         || path.startsWith("/api/members/") && !path.endsWith("/profile");
   }
 

@@ -86,6 +86,74 @@ final class Raw {
     }
   }
 
+  /**
+   * As {@link #exchange}, but once the first response is complete (its headers and its
+   * Content-Length of body) with the connection still open, asks {@code GET /health} on the same
+   * connection: an answer means the server kept it open ({@code closed} false), a close means it
+   * closed it. So a kept-alive answer is known at once, not after {@code quietMillis} of silence.
+   * The answer's bytes are the first response's.
+   */
+  static Answer exchangeThenProbe(int port, String request, long quietMillis) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout((int) quietMillis);
+      try {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+      } catch (IOException e) {
+        // the server may close before reading everything; what it answered still counts
+      }
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      try {
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          out.write(buf, 0, n);
+          int complete = completeResponseLength(out.toByteArray());
+          if (complete > 0) {
+            byte[] first = java.util.Arrays.copyOf(out.toByteArray(), complete);
+            return new Answer(first, !servesAnother(socket, in));
+          }
+        }
+        return new Answer(out.toByteArray(), true);
+      } catch (SocketTimeoutException e) {
+        return new Answer(out.toByteArray(), false);
+      } catch (IOException e) {
+        return new Answer(out.toByteArray(), true);
+      }
+    }
+  }
+
+  /** The length of the first response in {@code bytes} when it is complete by its Content-Length, else 0. */
+  private static int completeResponseLength(byte[] bytes) {
+    String t = new String(bytes, StandardCharsets.ISO_8859_1);
+    int end = t.indexOf("\r\n\r\n");
+    if (end < 0) {
+      return 0;
+    }
+    String head = t.substring(0, end).toLowerCase(java.util.Locale.ROOT);
+    int at = head.indexOf("\r\ncontent-length:");
+    if (at < 0) {
+      return 0;
+    }
+    int lineEnd = head.indexOf("\r\n", at + 2);
+    int length = Integer.parseInt(head.substring(at + 17, lineEnd < 0 ? head.length() : lineEnd).trim());
+    return bytes.length >= end + 4 + length ? end + 4 + length : 0;
+  }
+
+  /** Asks GET /health on the open connection: true when it is answered (the connection was kept). */
+  private static boolean servesAnother(Socket socket, InputStream in) {
+    try {
+      socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      Answer next = readUntilQuiet(in);
+      return next.status() == 200;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   static Answer readUntilQuiet(InputStream in) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buf = new byte[8192];
