@@ -70,10 +70,10 @@ spid=$!; pids+=($spid)
 wait_http "http://127.0.0.1:$PORT/ready" 120
 : > "$work/tokens"
 for i in $(seq 1 1000); do
-  curl -s -X POST "http://127.0.0.1:$PORT/api/sessions" -H "Authorization: Bearer $TOKEN" -d "{\"user_id\":\"app:$i\"}" \
+  curl -s -X POST "http://127.0.0.1:$PORT/api/sessions" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -d "{\"user_id\":\"app:$i\"}" \
     | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["id"], d["token"])' >> "$work/tokens"
 done
-KEY="$(curl -s -X POST "http://127.0.0.1:$PORT/api/keys" -H "Authorization: Bearer $TOKEN" -d '{"name":"bench","scopes":["verify"]}' \
+KEY="$(curl -s -X POST "http://127.0.0.1:$PORT/api/keys" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -d '{"name":"bench","scopes":["verify"]}' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
 say "| app (embedded Jetty, GET /hello) | req/s | p99 ms | app CPU µs/req | sessiond CPU µs/req | errors |"
 say "|---|---|---|---|---|---|"
