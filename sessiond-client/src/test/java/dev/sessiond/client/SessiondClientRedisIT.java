@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * revocations from many threads never accepts a token after its revocation reached the client,
  * nor caches a revoked session again. Node B's Redis link cut (its Redis user switched off and
  * its connections killed): B sends no keep-alive while it cannot read the log, so the client stops
- * trusting its cache within its bound, and catches up when the link is back. The race runs {@code -Dclient.race.seconds} (15 by default;
+ * trusting its cache within its bound, and catches up when the link is back. The race runs {@code -Dclient.race.seconds} (10 by default;
  * the issue's minute with 60).
  */
 class SessiondClientRedisIT {
@@ -121,7 +121,7 @@ class SessiondClientRedisIT {
 
   @Test
   void aRaceOfVerifiesAndRevocationsNeverAcceptsATokenAfterItsRevocationReachedTheClient() throws Exception {
-    long seconds = Long.getLong("client.race.seconds", 15);
+    long seconds = Long.getLong("client.race.seconds", 10);
     int sessions = 200;
     List<JsonNode> made = new ArrayList<>();
     for (int i = 0; i < sessions; i++) {
