@@ -76,7 +76,8 @@ public final class CurrentSessionRoutes {
 
   public static void requireSession(Caller caller) {
     if (caller.isApiToken()) {
-      throw new SessiondException.Forbidden("the API token has no session of its own");
+      throw new SessiondException.Forbidden(caller.key() != null ? "an API key has no session of its own"
+          : "the API token has no session of its own");
     }
   }
 
