@@ -25,7 +25,7 @@ class RedisWebhookIT {
         for (int i = 0; i < 20; i++) {
           (i % 2 == 0 ? a : b).api().createSession("redis-hook-" + i);
         }
-        List<String> before = EventIds.all(a.api());
+        List<String> before = EventIds.sessionEntries(a.api());
         receiver.await(r -> r.acceptedIds().size() >= before.size(), Duration.ofSeconds(20));
         assertThat(receiver.acceptedIds()).containsExactlyInAnyOrderElementsOf(before);
         receiver.assertFirstAttemptsInLogOrder(before, Webhooks.WINDOW);
@@ -37,7 +37,7 @@ class RedisWebhookIT {
         for (int i = 0; i < 20; i++) {
           survivor.api().createSession("redis-hook-after-" + i);
         }
-        List<String> all = EventIds.all(survivor.api());
+        List<String> all = EventIds.sessionEntries(survivor.api());
         receiver.await(r -> r.acceptedIds().size() >= all.size(), Duration.ofSeconds(40));
         assertThat(receiver.acceptedIds()).containsExactlyInAnyOrderElementsOf(all);
         receiver.assertFirstAttemptsInLogOrder(all, Webhooks.WINDOW);
