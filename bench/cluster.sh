@@ -6,11 +6,13 @@
 # stopped at the count); for each phase, each master's share of the commands it executed
 # (INFO commandstats deltas, the INFO calls themselves not counted). Prints
 # "cshare=<a>/<b>/<c> vshare=<a>/<b>/<c> ctop=<busiest %> vtop=<busiest %> created=<n> verified=<n>".
-# A free port whose cluster bus port (+10000) is free too, so at most 55535.
+# A free port whose cluster bus port (+10000) is free too, both below the ephemeral range (see
+# free_port in lib.sh).
 cluster_port() {
   python3 -c 'import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
 while True:
-    p = random.randint(20000, 55535)
+    p = random.randint(10000, low - 10001)
     try:
         for q in (p, p + 10000):
             s = socket.socket(); s.bind(("127.0.0.1", q)); s.close()

@@ -17,7 +17,31 @@ cleanup() {
   rm -rf "$work"
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# A free port below the kernel's ephemeral range: one that bind(0) hands out may be taken by any
+# outgoing connection before the server binds it (CI once lost the Spring Boot peer so). The
+# ports handed out in this run are remembered, so two servers never get the same one.
+free_port() {
+  python3 - "$work/ports" <<'PY'
+import random, socket, sys
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+used = set(open(sys.argv[1]).read().split()) if __import__("os").path.exists(sys.argv[1]) else set()
+for _ in range(500):
+    port = random.randrange(10000, low - 1)
+    if str(port) in used:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    open(sys.argv[1], "a").write(f"{port}\n")
+    print(port)
+    sys.exit(0)
+sys.exit("bench: no free port below the ephemeral range")
+PY
+}
 now_ms() { date +%s%3N; }
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 wait_http() { # url, seconds

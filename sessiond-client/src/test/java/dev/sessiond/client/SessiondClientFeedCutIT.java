@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,10 +27,7 @@ class SessiondClientFeedCutIT {
 
   @Test
   void aStoppedServerMakesTheClientThrowWithinItsBoundAndItRecoversAfterSigcont() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = dev.sessiond.store.redis.Ports.free();
     Process server = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.sessiond.server.Main", "serve", "--host", "127.0.0.1",
         "--port", Integer.toString(port), "--data-dir", dir.resolve("data").toString(), "--api-token", Sessiond.API_TOKEN,

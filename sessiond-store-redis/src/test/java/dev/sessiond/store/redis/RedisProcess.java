@@ -1,7 +1,6 @@
 package dev.sessiond.store.redis;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,10 +36,8 @@ public final class RedisProcess implements AutoCloseable {
     return launch("--appendonly", "yes", "--appendfsync", "always");
   }
 
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  public static int freePort() {
+    return Ports.free();
   }
 
   public String uri() {
