@@ -1,10 +1,8 @@
 package dev.sessiond.client;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,7 +32,7 @@ final class SessionCache {
 
   private final ConcurrentHashMap<TokenKey, VerifiedSession> byToken = new ConcurrentHashMap<>();
   /** Each user's cached sessions, linked by {@link VerifiedSession#nextOfUser}; under the lock. */
-  private final Map<String, VerifiedSession> byUser = new HashMap<>();
+  private final UserHeads byUser = new UserHeads();
   /** Entries used since the last use report. */
   private final ConcurrentLinkedQueue<VerifiedSession> usedSince = new ConcurrentLinkedQueue<>();
   private final int maxEntries;
@@ -106,7 +104,7 @@ final class SessionCache {
       unlink(old);
     }
     e.nextOfUser = byUser.get(userId);
-    byUser.put(userId, e);
+    byUser.put(e);
     return true;
   }
 
@@ -188,7 +186,7 @@ final class SessionCache {
       if (e.nextOfUser == null) {
         byUser.remove(e.userId());
       } else {
-        byUser.put(e.userId(), e.nextOfUser);
+        byUser.put(e.nextOfUser);
       }
       return;
     }
