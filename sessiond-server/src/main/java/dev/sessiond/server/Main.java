@@ -62,6 +62,9 @@ import dev.sessiond.store.redis.RedisPresenceStore;
 import dev.sessiond.store.redis.RedisSessionStore;
 import dev.sessiond.store.redis.RedisThrottleStore;
 import dev.sessiond.store.redis.RedisWebhookCursorStore;
+import dev.sessiond.store.redis.Replication;
+import dev.sessiond.store.redis.ReplicatedApiKeyStore;
+import dev.sessiond.store.redis.ReplicatedMemberStore;
 import dev.sessiond.store.redis.ReplicatedSessionStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -141,21 +144,24 @@ public final class Main {
           : RedisConnection.cluster(config.redisClusterUris());
       closers.add(redis);
       sessionStore = new RedisSessionStore(redis, clock);
+      memberStore = new RedisMemberStore(redis);
+      keyStore = new RedisApiKeyStore(redis);
       if (config.redisWaitReplicas() > 0) {
         if (redis.isCluster()) {
           throw new IllegalArgumentException("--redis-wait-replicas works with --redis-uri (standalone or Sentinel), "
               + "not with Redis Cluster");
         }
+        // Every change that must survive a failover (sessions, revocations, members, keys) waits for the replicas.
         RedisConnection changes = redis.another();
         closers.add(0, changes);
-        sessionStore = new ReplicatedSessionStore(sessionStore, new RedisSessionStore(changes, clock), changes,
-            config.redisWaitReplicas());
+        Replication replication = new Replication(changes, config.redisWaitReplicas());
+        sessionStore = new ReplicatedSessionStore(sessionStore, new RedisSessionStore(changes, clock), replication);
+        memberStore = new ReplicatedMemberStore(memberStore, new RedisMemberStore(changes), replication);
+        keyStore = new ReplicatedApiKeyStore(keyStore, new RedisApiKeyStore(changes), replication);
       }
-      memberStore = new RedisMemberStore(redis);
       presence = new RedisPresenceStore(redis, clock);
       webhookCursors = new RedisWebhookCursorStore(redis);
       throttleStore = new RedisThrottleStore(redis, clock);
-      keyStore = new RedisApiKeyStore(redis);
     } else if (config.store() == Config.StoreKind.EMBEDDED) {
       EmbeddedStore embedded = EmbeddedStore.unloaded(config.dataDir(), clock, config.policy().durableTouchLag());
       closers.add(embedded);

@@ -46,7 +46,8 @@ public final class ServeCommand implements Callable<Integer> {
   java.util.List<String> redisClusterUris;
 
   @Option(names = "--redis-wait-replicas", defaultValue = "${SESSIOND_REDIS_WAIT_REPLICAS:-0}",
-      description = "With --store redis: answer a creation or revocation only once this many replicas hold it "
+      description = "With --store redis: answer a change (a session's creation or revocation, a member's or an API key's "
+          + "creation, change or deletion) only once this many replicas hold it "
           + "(Redis WAIT, up to 1.5 s, else 503), so a failover loses no acknowledged change; 0 answers at once "
           + "(not with --redis-cluster-uri) [SESSIOND_REDIS_WAIT_REPLICAS] (default: ${DEFAULT-VALUE}).")
   int redisWaitReplicas;

@@ -10,38 +10,27 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A Redis session store whose creations and revocations complete only once {@code replicas}
- * replicas hold them (Redis {@code WAIT}), so that a failover to any of them keeps every
- * acknowledged session and every acknowledged revocation. When they do not confirm in time the
- * stage fails with {@code StoreUnavailable}: the change may or may not survive, and it is not
- * reported as done.
- *
- * <p>Changes go through their own connection, and WAIT is issued on it after them: WAIT
- * blocks the connection it is sent on, and covers that connection's writes, so verification on
- * the other connection neither waits behind it nor stops when replicas lag. Everything else
- * (verify, touch, lists, counts, purge) goes to {@code reads}, unchanged.
- * Thread-safe.
+ * A Redis session store whose creations and revocations complete only once the replicas hold
+ * them ({@link Replication}), so that a failover to any of them keeps every acknowledged session
+ * and every acknowledged revocation. Verification on the other connection neither waits behind
+ * a WAIT nor stops when replicas lag. Everything else (verify, touch, lists, counts, purge) goes
+ * to {@code reads}, unchanged. Thread-safe.
  */
 public final class ReplicatedSessionStore implements SessionStore {
 
   private final SessionStore reads;
   private final SessionStore changes;
-  private final RedisConnection changesConnection;
-  private final int replicas;
+  private final Replication replication;
 
-  /** {@code changes} must be a store on {@code changesConnection}, and that connection only its. */
-  public ReplicatedSessionStore(SessionStore reads, SessionStore changes, RedisConnection changesConnection, int replicas) {
-    if (replicas < 1) {
-      throw new IllegalArgumentException("replicas must be at least 1");
-    }
+  /** {@code changes} must be a store on the replication's connection, and that connection only its. */
+  public ReplicatedSessionStore(SessionStore reads, SessionStore changes, Replication replication) {
     this.reads = reads;
     this.changes = changes;
-    this.changesConnection = changesConnection;
-    this.replicas = replicas;
+    this.replication = replication;
   }
 
   private <T> CompletionStage<T> replicated(String what, CompletionStage<T> change) {
-    return change.thenCompose(result -> changesConnection.awaitReplicas(what, replicas).thenApply(v -> result));
+    return replication.after(what, change);
   }
 
   @Override

@@ -31,7 +31,7 @@ class RedisReplicatedSessionStoreTest extends SessionStoreContract {
   protected SessionStore newStore(MutableClock clock) throws Exception {
     RedisConnection main = SharedRedis.primary();
     changes = main.another();
-    return new ReplicatedSessionStore(new RedisSessionStore(main, clock), new RedisSessionStore(changes, clock), changes, 1);
+    return new ReplicatedSessionStore(new RedisSessionStore(main, clock), new RedisSessionStore(changes, clock), new Replication(changes, 1));
   }
 
   @Test
