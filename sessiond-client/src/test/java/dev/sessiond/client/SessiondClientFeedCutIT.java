@@ -52,8 +52,9 @@ class SessiondClientFeedCutIT {
       Remote remote = new Remote(URI.create("http://127.0.0.1:" + port));
       String token = remote.session("app:stopped").get("token").asText();
       Duration bound = Duration.ofSeconds(2);
+      Duration requestTimeout = Duration.ofSeconds(1);
       try (SessiondClient client = SessiondClient.builder(remote.uri).apiKey(remote.key("verify")).feedLossBound(bound)
-          .requestTimeout(Duration.ofSeconds(1)).build()) {
+          .requestTimeout(requestTimeout).build()) {
         assertThat(client.verify(token)).isPresent();
         assertThat(client.verify(token)).isPresent();
         assertThat(client.stats().hits()).isEqualTo(1);
@@ -61,9 +62,12 @@ class SessiondClientFeedCutIT {
         signal("STOP", server.pid());
         long stopped = System.nanoTime();
         while (true) {
+          // Timed from when it was asked, so that a slow test thread cannot blame the client.
+          long asked = System.nanoTime();
           try {
-            assertThat(client.verify(token)).as("answered from the cache within the bound only").isPresent();
-            assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(bound.plusSeconds(1));
+            assertThat(client.verify(token)).isPresent();
+            assertThat(Duration.ofNanos(asked - stopped)).as("answered from the cache within the bound only (and a tick of its watchdog)")
+                .isLessThan(bound.plusSeconds(1));
           } catch (SessiondUnavailableException expected) {
             break;
           }
@@ -71,7 +75,9 @@ class SessiondClientFeedCutIT {
         }
         long threwAfter = (System.nanoTime() - stopped) / 1_000_000;
         System.out.println("client: SIGSTOP, verify threw after " + threwAfter + " ms (bound " + bound.toMillis() + " ms)");
-        assertThat(threwAfter).isLessThan(bound.toMillis() + 1500);
+        // Once the cache is dropped, a verify asks sessiond and gives up after the request timeout; the rest is the
+        // machine's slack (a liveness margin: the safety check is the one above).
+        assertThat(threwAfter).isLessThan(bound.plus(requestTimeout).plusSeconds(3).toMillis());
         assertThatThrownBy(() -> client.verify(token)).isInstanceOf(SessiondUnavailableException.class);
 
         signal("CONT", server.pid());

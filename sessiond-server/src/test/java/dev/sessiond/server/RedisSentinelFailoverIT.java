@@ -56,8 +56,17 @@ class RedisSentinelFailoverIT {
         ServerProcess nodeB = node(b, redis, "1")) {
       Api apiA = nodeA.api();
       Api apiB = nodeB.api();
-      Run run = throughFailover(redis, apiA, apiB);
+      // An API key deleted just before the kill stays deleted; one kept still works.
+      JsonNode kept = adminKey(apiA, "kept");
+      JsonNode deleted = adminKey(apiA, "deleted before the kill");
+      Run run = throughFailover(redis, apiA, apiB, () -> assertThat(
+          apiB.delete("/api/keys/" + deleted.get("id").asText(), "Authorization", AUTH).status()).isEqualTo(204));
       report("with --redis-wait-replicas 1", run, apiA, apiB);
+      for (Api api : new Api[] {apiA, apiB}) {
+        assertThat(api.get("/api/keys", "Authorization", bearer(deleted.get("key").asText())).status())
+            .as("an API key deleted before the failover").isEqualTo(401);
+        assertThat(api.get("/api/keys", "Authorization", bearer(kept.get("key").asText())).status()).isEqualTo(200);
+      }
 
       assertThat(run.revokedAccepted).as("revoked tokens accepted during the failover").hasValue(0);
       assertThat(run.liveRefused).as("acknowledged sessions refused during the failover").hasValue(0);
@@ -94,11 +103,17 @@ class RedisSentinelFailoverIT {
         ServerProcess nodeB = node(b, redis, "0")) {
       Api apiA = nodeA.api();
       Api apiB = nodeB.api();
-      Run run = throughFailover(redis, apiA, apiB);
+      Run run = throughFailover(redis, apiA, apiB, () -> { });
       report("without --redis-wait-replicas", run, apiA, apiB);
       assertThat(apiA.get("/ready").status()).isEqualTo(200);
       assertThat(apiB.get("/ready").status()).isEqualTo(200);
     }
+  }
+
+  private static JsonNode adminKey(Api api, String name) {
+    Api.Res r = api.post("/api/keys", "{\"name\":" + Api.quote(name) + ",\"scopes\":[\"admin\"]}", "Authorization", AUTH);
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json();
   }
 
   private static ServerProcess node(Path dir, RedisSentinelGroup redis, String waitReplicas) throws Exception {
@@ -106,8 +121,8 @@ class RedisSentinelFailoverIT {
         "--ws-heartbeat", "1s");
   }
 
-  /** Load on both nodes; SIGKILL of the master after 1.5 s; load goes on until both nodes are ready again, and 1.5 s more. */
-  private static Run throughFailover(RedisSentinelGroup redis, Api a, Api b) throws Exception {
+  /** Load on both nodes; {@code beforeKill}, then SIGKILL of the master; load goes on until both nodes are ready again, and a while more. */
+  private static Run throughFailover(RedisSentinelGroup redis, Api a, Api b, Runnable beforeKill) throws Exception {
     Run run = new Run();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> threads = new ArrayList<>();
@@ -126,6 +141,7 @@ class RedisSentinelFailoverIT {
     }
     // Enough acknowledged changes first (the machine may be slow), then the kill.
     awaitProgress(run, 30, 10, failures);
+    beforeKill.run();
     run.killedAt = System.nanoTime();
     int old = redis.killMaster();
     redis.awaitNewMaster(old, 60);
