@@ -62,6 +62,32 @@ final class SharedRedis {
    * clear's background clean-up of its old generation may still be running, and must not meet
    * the next test's sessions under the same generation.
    */
+  /** What a test does while the primary's replica is down. */
+  interface WhileDown {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code whileDown} with the replica stopped, then starts it again and returns once it has
+   * acknowledged the primary's writes (the next test's changes wait for it).
+   */
+  static void withoutReplica(WhileDown whileDown) throws Exception {
+    RedisProcess r = replica();
+    r.stop();
+    try {
+      whileDown.run();
+    } finally {
+      r.start();
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+      while (primary().run("wait", c -> c.waitForReplication(1, 100)).join() < 1) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the restarted replica never acknowledged the primary's writes within 30 s");
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
   static void flush(RedisConnection connection) {
     connection.run("flush", c -> c.flushall()).join();
     String generation = Long.toString(GENERATIONS.addAndGet(1000));
