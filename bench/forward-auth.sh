@@ -3,7 +3,7 @@
 # $NGINX_PORT, serving /api/whoami) run; uses lib.sh. Two rows:
 # - server CPU per forward-auth check against nginx serving a static file, alternated in the
 #   same runs (wrk_measure);
-# - the latency the auth subrequest adds through nginx: the README's configuration
+# - the latency the auth subrequest adds through nginx: docs/forward-auth/nginx.conf (the forward-auth guide's)
 #   (docs/forward-auth/nginx.conf, its ports replaced) in front of the static nginx, against the
 #   same nginx proxying without auth_request, one connection, sequential requests.
 FA="Forward auth (GET /api/forward-auth with the session cookie, keep-alive)"
@@ -22,7 +22,7 @@ fa_nginx_rps="$(fa_col "$work/fa-nginx" 1)"; fa_nginx_cpu="$(fa_col "$work/fa-ng
 row "$FA" "| forward-auth checks/s ($fa_errors non-200) vs nginx serving a static file, alternated runs | $fa_rps (p99 $fa_p99 ms) | nginx $fa_nginx_rps | $(ratio "$fa_rps" "$fa_nginx_rps") | reported |"
 row "$FA" "| server CPU per forward-auth check (user+system / requests), same runs | $fa_cpu µs | nginx static $fa_nginx_cpu µs | $(ratio "$fa_nginx_cpu" "$fa_cpu") of nginx's efficiency | reported |"
 
-# nginx with the README's configuration in front of the static nginx, and a twin server without auth.
+# nginx with docs/forward-auth/nginx.conf in front of the static nginx, and a twin server without auth.
 fa_dir="$work/fa-proxy"; mkdir -p "$fa_dir/tmp" "$fa_dir/logs"; chmod -R 777 "$fa_dir"
 FA_AUTH_PORT="$(free_port)"; FA_PLAIN_PORT="$(free_port)"
 sed -e "s/listen 80;/listen 127.0.0.1:$FA_AUTH_PORT;/" -e "s/127.0.0.1:9091/127.0.0.1:$PORT/" \

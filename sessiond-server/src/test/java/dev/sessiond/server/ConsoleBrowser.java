@@ -122,6 +122,8 @@ abstract class ConsoleBrowser {
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--user-data-dir=" + profile, "--window-size=" + windowSize);
     options.addArguments(moreArguments);
+    // What the page's console says (a refused script or style sheet, a script error), for tests that read it.
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
     return new ChromeDriver(service, options);

@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The proxy configurations the README shows are the files the proxy integration tests run. */
+/** The proxy configurations the forward-auth guide (docs/guides/forward-auth.md) shows are the files the proxy integration tests run. */
 class ForwardAuthDocsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"nginx.conf", "Caddyfile", "traefik.yml"})
-  void theReadmeShowsTheTestedConfigurationUnchanged(String name) throws IOException {
+  void theGuideShowsTheTestedConfigurationUnchanged(String name) throws IOException {
     String config = Files.readString(Path.of("../docs/forward-auth", name));
-    assertThat(Files.readString(Path.of("../README.md"))).contains(config);
+    assertThat(Files.readString(Path.of("../docs/guides/forward-auth.md"))).contains(config);
   }
 }
