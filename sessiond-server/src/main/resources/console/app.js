@@ -1,32 +1,15 @@
 // sessiond admin console: plain ES module, no build step, nothing fetched from elsewhere.
 // Every server-provided text goes through textContent, never innerHTML.
 
+import { api } from './api.js';
 import { showActivity, hideActivity } from './activity.js';
 import { showKeys, hideKeys } from './keys.js';
 import { knowMembers, loadNames, showUser } from './names.js';
+import { connect } from './sessiond.js';
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50;
-const SIGNED_OUT = new Set([4002, 4003, 4004, 4005, 4006, 4007, 4008, 4010]);
-const SIGNED_OUT_ELSEWHERE = 4010;
-const state = { me: null, view: 'sessions', cursor: null, next: null, socket: null, retry: 500 };
-
-async function api(method, path, body) {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!res.ok) {
-    const err = new Error((data && data.message) || `HTTP ${res.status}`);
-    err.status = res.status;
-    throw err;
-  }
-  return { data, link: res.headers.get('Link') };
-}
+const state = { me: null, view: 'sessions', cursor: null, next: null, live: null };
 
 function say(message, error = false) {
   const s = $('status');
@@ -359,24 +342,17 @@ function onFeed(msg) {
   refreshCounts();
 }
 
-// Admins get every session's events; anyone else asks for its own user's (?feed=own).
+// The live connection is sessiond.js's (the browser module, copied here by the build): it answers
+// the heartbeat, reconnects when the session is still valid and says when it is not. Admins'
+// sockets carry every session's events; anyone else's its own user's (?feed=own).
 function connectFeed() {
-  const own = state.me && state.me.profile.is_admin ? '' : '?feed=own';
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws${own}`);
-  state.socket = ws;
-  ws.addEventListener('open', () => { state.retry = 500; });
-  ws.addEventListener('message', (e) => onFeed(JSON.parse(e.data)));
-  ws.addEventListener('close', (e) => {
-    if (state.socket !== ws) return;
-    state.socket = null;
-    if (e.code === SIGNED_OUT_ELSEWHERE) {
-      signedOut('You were signed out from another device: sign in again.');
-    } else if (SIGNED_OUT.has(e.code)) {
-      signedOut('Your session ended: sign in again.');
-    } else if (state.me) {
-      setTimeout(connectFeed, state.retry);
-      state.retry = Math.min(state.retry * 2, 10000);
-    }
+  const live = connect();
+  state.live = live;
+  live.on('message', onFeed);
+  live.on('signedout', (e) => {
+    if (state.live !== live) return;
+    signedOut(e.reason === 'signed_out_elsewhere'
+      ? 'You were signed out from another device: sign in again.' : 'Your session ended: sign in again.');
   });
 }
 
@@ -387,10 +363,10 @@ function signedOut(message) {
   hideActivity();
   hideKeys();
   clearTimeout(countsTimer);
-  if (state.socket) {
-    const s = state.socket;
-    state.socket = null;
-    s.close();
+  if (state.live) {
+    const live = state.live;
+    state.live = null;
+    live.close();
   }
   for (const id of ['nav', 'counts', 'who']) $(id).hidden = true;
   show('login');
