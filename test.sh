@@ -2,7 +2,7 @@
 # The whole test suite: unit tests, contract suites, integration tests against the real server
 # (HTTP, WebSocket, crash, CLI), the admin console in headless Chromium, and bench/run.sh --quick.
 # Installs what Maven cannot fetch when it is missing: Chromium + ChromeDriver, wrk, nginx,
-# redis-server, redis-sentinel, caddy, gcc.
+# redis-server, redis-sentinel, caddy, gcc, npm (with Node.js).
 set -euo pipefail
 cd "$(dirname "$0")"
 missing=()
@@ -14,6 +14,7 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
 command -v caddy >/dev/null 2>&1 || missing+=(caddy)
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)   # bench/floor.c, the heartbeat row's reference
+command -v npm >/dev/null 2>&1 || missing+=(npm)   # clients/js: tsc on the browser module's types (BrowserModuleTypesIT)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} from Debian packages" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -97,7 +97,7 @@ class BrowserModuleIT {
 
   /** Imports the module as its own instance {@code name} and connects with {@code token} (through {@code url}, default sessiond). */
   private void open(String name, String token, String url) {
-    open(List.of(new String[] {name, token, url}));
+    open(java.util.Collections.singletonList(new String[] {name, token, url}));
   }
 
   /** {@link #open(String, String, String)} for each {name, token, url}, all at once. */

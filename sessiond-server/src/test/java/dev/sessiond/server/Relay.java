@@ -97,7 +97,10 @@ final class Relay implements AutoCloseable {
         try (InputStream in = from.getInputStream()) {
           OutputStream out = to.getOutputStream();
           for (int n; (n = in.read(buf)) >= 0; ) {
-            if (fromClient && muted) {
+            // Muted, only the browser's answer to the server's close frame passes (a close frame,
+            // opcode 8, in a read of its own): the server then ends the TCP connection at once
+            // rather than after its closing timeout.
+            if (fromClient && muted && (buf[0] & 0x0f) != 8) {
               continue;
             }
             synchronized (to) {
