@@ -249,19 +249,23 @@ function deviceRow(s) {
   return tr;
 }
 
-// A list answered before this console's socket was counted can arrive after the feed said it is
-// online: only the latest load is drawn, and the socket's system/init asks for one (see onFeed).
-let devicesLoad = 0;
-async function loadDevices() {
-  const mine = ++devicesLoad;
-  try {
-    const { data } = await api('GET', '/api/me/sessions');
-    if (mine !== devicesLoad) return;
-    data.sort((a, b) => (b.current - a.current) || (b.last_seen_at || '').localeCompare(a.last_seen_at || ''));
-    $('devices-table').tBodies[0].replaceChildren(...data.map(deviceRow));
-  } catch (e) {
-    say(e.message, true);
-  }
+// The list is sessiond.js's: read when the console's socket is counted (system/init), then kept
+// live from the feed. Drawn whenever it changes, this device first, then the most recently active;
+// a row already drawn is kept (its online cell updated), so that what a user is about to click
+// stays in place.
+let devices = null;
+function drawDevices(list) {
+  devices = list;
+  if (!state.me) return;
+  const body = $('devices-table').tBodies[0];
+  const ids = new Set(list.map((d) => d.id));
+  for (const tr of [...body.rows]) if (!ids.has(tr.dataset.id)) tr.remove();
+  list.slice().sort((a, b) => (b.current - a.current) || (b.last_seen_at || '').localeCompare(a.last_seen_at || ''))
+    .forEach((d, i) => {
+      let tr = body.querySelector(`tr[data-id="${CSS.escape(d.id)}"]`);
+      if (tr) onlineCell(tr, d.state || {}); else tr = deviceRow(d);
+      if (body.rows[i] !== tr) body.insertBefore(tr, body.rows[i] || null);
+    });
 }
 
 async function signOutDevice(s, current) {
@@ -275,20 +279,6 @@ async function signOutDevice(s, current) {
     say(`Signed out ${s.client || 'that device'}.`);
   } catch (e) {
     say(e.message, true);
-  }
-}
-
-function onDevicesFeed(msg) {
-  const body = $('devices-table').tBodies[0];
-  const p = msg.payload || {};
-  if (!state.me || (p.user_id !== undefined && p.user_id !== state.me.user_id)) return;
-  if (msg.event === 'session/created') {
-    if (!body.querySelector(`tr[data-id="${CSS.escape(p.id)}"]`)) body.append(deviceRow(p));
-  } else if (msg.event === 'session/deleted') {
-    for (const tr of [...body.rows]) if (!p.id || tr.dataset.id === p.id) tr.remove();
-  } else if (msg.event === 'session/state') {
-    const tr = body.querySelector(`tr[data-id="${CSS.escape(p.id)}"]`);
-    if (tr) onlineCell(tr, p.state);
   }
 }
 
@@ -315,9 +305,7 @@ function matchesFilter(s) {
 }
 
 function onFeed(msg) {
-  if (msg.event === 'system/init' && state.view === 'devices') loadDevices(); // now counts this socket
   if (!msg.event.startsWith('session/')) return; // system/init, system/heartbeat
-  onDevicesFeed(msg);
   if (!state.me || !state.me.profile.is_admin) return;
   const body = $('sessions-table').tBodies[0];
   const p = msg.payload || {};
@@ -349,6 +337,7 @@ function connectFeed() {
   const live = connect();
   state.live = live;
   live.on('message', onFeed);
+  live.on('devices', drawDevices);
   live.on('signedout', (e) => {
     if (state.live !== live) return;
     signedOut(e.reason === 'signed_out_elsewhere'
@@ -360,6 +349,7 @@ function connectFeed() {
 
 function signedOut(message) {
   state.me = null;
+  devices = null;
   hideActivity();
   hideKeys();
   clearTimeout(countsTimer);
@@ -381,7 +371,7 @@ function setView(view) {
   if (view === 'sessions') loadSessions(null);
   if (view === 'users') loadUsers();
   if (view === 'members') loadMembers();
-  if (view === 'devices') loadDevices();
+  if (view === 'devices' && devices) drawDevices(devices);
   if (view === 'activity') showActivity(say); else hideActivity();
   if (view === 'keys') showKeys(say); else hideKeys();
 }
@@ -442,7 +432,6 @@ $('revoke-others').addEventListener('click', async () => {
   try {
     const { data } = await api('POST', '/api/me/sessions/revoke-others');
     say(`Signed out everywhere else: ${data.DeletedCount} other device(s).`);
-    loadDevices();
   } catch (e) {
     say(e.message, true);
   }
@@ -452,7 +441,6 @@ $('password-form').addEventListener('submit', async (e) => {
   try {
     await api('POST', '/api/me/password', { current_password: $('password-current').value, new_password: $('password-new').value });
     say('Password changed; every other device was signed out.');
-    loadDevices();
   } catch (err) {
     say(err.message, true);
   } finally {
