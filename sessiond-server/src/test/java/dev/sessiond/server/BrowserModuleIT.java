@@ -328,6 +328,22 @@ class BrowserModuleIT {
   }
 
   @Test
+  void theModuleIsServedAtItsVersionsPathAsItIsInTheRepoForAnyOriginToLoad() throws Exception {
+    Api.Res r = api.get(module, "Origin", "https://app.example.com");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(Files.readString(Path.of("..", "clients", "js", "sessiond.js")));
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+    assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+    assertThat(api.get(module.replace(".js", ".d.ts")).body())
+        .isEqualTo(Files.readString(Path.of("..", "clients", "js", "sessiond.d.ts")));
+    assertThat(module).matches("/js/sessiond-\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\.js");
+    Api.Res other = api.get("/js/sessiond-0.0.0.js");
+    assertThat(other.status()).isEqualTo(404);
+    assertThat(other.json().get("message").asText()).isNotBlank();
+  }
+
+  @Test
   void theExamplePageShowsTheLiveDevicesAndSignedOutElsewhere() throws Exception {
     member("example-erin", "pw-erin");
     JsonNode here = loginElsewhere("example-erin", "pw-erin");
