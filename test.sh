@@ -2,7 +2,7 @@
 # The whole test suite: unit tests, contract suites, integration tests against the real server
 # (HTTP, WebSocket, crash, CLI), the admin console in headless Chromium, and bench/run.sh --quick.
 # Installs what Maven cannot fetch when it is missing: Chromium + ChromeDriver, wrk, nginx,
-# redis-server, redis-sentinel, caddy, gcc, jq, curl.
+# redis-server, redis-sentinel, caddy, gcc, jq, curl, npm (with Node.js).
 set -euo pipefail
 cd "$(dirname "$0")"
 missing=()
@@ -16,6 +16,7 @@ command -v caddy >/dev/null 2>&1 || missing+=(caddy)
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)   # bench/floor.c, the heartbeat row's reference
 command -v jq >/dev/null 2>&1 || missing+=(jq)     # the guides' steps (BackendHttpGuideIT)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v npm >/dev/null 2>&1 || missing+=(npm)   # clients/js: tsc on the browser module's types (BrowserModuleTypesIT)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} from Debian packages" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -2,6 +2,7 @@
 // kept live by long polling (wait=) from the newest event shown. Its own module, so that the
 // other views need to know only show and hide.
 
+import { api } from './api.js';
 import { showUser } from './names.js';
 
 const $ = (id) => document.getElementById(id);
@@ -10,17 +11,7 @@ const WAIT = 25;
 let run = 0;          // bumped on each show/hide: a poll loop from an older run stops
 let report = () => {};
 
-async function events(query, signal) {
-  const res = await fetch(`/api/events?${query}`, { credentials: 'same-origin', signal });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!res.ok) {
-    const err = new Error((data && data.message) || `HTTP ${res.status}`);
-    err.status = res.status;
-    throw err;
-  }
-  return data;
-}
+const events = async (query, signal) => (await api('GET', `/api/events?${query}`, undefined, signal)).data;
 
 function describe(e) {
   if (e.type === 'session.revoked') return e.reason + (e.count != null ? ` (${e.count})` : '');

@@ -1,32 +1,15 @@
 // sessiond admin console: plain ES module, no build step, nothing fetched from elsewhere.
 // Every server-provided text goes through textContent, never innerHTML.
 
+import { api } from './api.js';
 import { showActivity, hideActivity } from './activity.js';
 import { showKeys, hideKeys } from './keys.js';
 import { knowMembers, loadNames, showUser } from './names.js';
+import { connect } from './sessiond.js';
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50;
-const SIGNED_OUT = new Set([4002, 4003, 4004, 4005, 4006, 4007, 4008, 4010]);
-const SIGNED_OUT_ELSEWHERE = 4010;
-const state = { me: null, view: 'sessions', cursor: null, next: null, socket: null, retry: 500 };
-
-async function api(method, path, body) {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!res.ok) {
-    const err = new Error((data && data.message) || `HTTP ${res.status}`);
-    err.status = res.status;
-    throw err;
-  }
-  return { data, link: res.headers.get('Link') };
-}
+const state = { me: null, view: 'sessions', cursor: null, next: null, live: null };
 
 function say(message, error = false) {
   const s = $('status');
@@ -266,19 +249,23 @@ function deviceRow(s) {
   return tr;
 }
 
-// A list answered before this console's socket was counted can arrive after the feed said it is
-// online: only the latest load is drawn, and the socket's system/init asks for one (see onFeed).
-let devicesLoad = 0;
-async function loadDevices() {
-  const mine = ++devicesLoad;
-  try {
-    const { data } = await api('GET', '/api/me/sessions');
-    if (mine !== devicesLoad) return;
-    data.sort((a, b) => (b.current - a.current) || (b.last_seen_at || '').localeCompare(a.last_seen_at || ''));
-    $('devices-table').tBodies[0].replaceChildren(...data.map(deviceRow));
-  } catch (e) {
-    say(e.message, true);
-  }
+// The list is sessiond.js's: read when the console's socket is counted (system/init), then kept
+// live from the feed. Drawn whenever it changes, this device first, then the most recently active;
+// a row already drawn is kept (its online cell updated), so that what a user is about to click
+// stays in place.
+let devices = null;
+function drawDevices(list) {
+  devices = list;
+  if (!state.me) return;
+  const body = $('devices-table').tBodies[0];
+  const ids = new Set(list.map((d) => d.id));
+  for (const tr of [...body.rows]) if (!ids.has(tr.dataset.id)) tr.remove();
+  list.slice().sort((a, b) => (b.current - a.current) || (b.last_seen_at || '').localeCompare(a.last_seen_at || ''))
+    .forEach((d, i) => {
+      let tr = body.querySelector(`tr[data-id="${CSS.escape(d.id)}"]`);
+      if (tr) onlineCell(tr, d.state || {}); else tr = deviceRow(d);
+      if (body.rows[i] !== tr) body.insertBefore(tr, body.rows[i] || null);
+    });
 }
 
 async function signOutDevice(s, current) {
@@ -292,20 +279,6 @@ async function signOutDevice(s, current) {
     say(`Signed out ${s.client || 'that device'}.`);
   } catch (e) {
     say(e.message, true);
-  }
-}
-
-function onDevicesFeed(msg) {
-  const body = $('devices-table').tBodies[0];
-  const p = msg.payload || {};
-  if (!state.me || (p.user_id !== undefined && p.user_id !== state.me.user_id)) return;
-  if (msg.event === 'session/created') {
-    if (!body.querySelector(`tr[data-id="${CSS.escape(p.id)}"]`)) body.append(deviceRow(p));
-  } else if (msg.event === 'session/deleted') {
-    for (const tr of [...body.rows]) if (!p.id || tr.dataset.id === p.id) tr.remove();
-  } else if (msg.event === 'session/state') {
-    const tr = body.querySelector(`tr[data-id="${CSS.escape(p.id)}"]`);
-    if (tr) onlineCell(tr, p.state);
   }
 }
 
@@ -332,9 +305,7 @@ function matchesFilter(s) {
 }
 
 function onFeed(msg) {
-  if (msg.event === 'system/init' && state.view === 'devices') loadDevices(); // now counts this socket
   if (!msg.event.startsWith('session/')) return; // system/init, system/heartbeat
-  onDevicesFeed(msg);
   if (!state.me || !state.me.profile.is_admin) return;
   const body = $('sessions-table').tBodies[0];
   const p = msg.payload || {};
@@ -359,24 +330,18 @@ function onFeed(msg) {
   refreshCounts();
 }
 
-// Admins get every session's events; anyone else asks for its own user's (?feed=own).
+// The live connection is sessiond.js's (the browser module, copied here by the build): it answers
+// the heartbeat, reconnects when the session is still valid and says when it is not. Admins'
+// sockets carry every session's events; anyone else's its own user's (?feed=own).
 function connectFeed() {
-  const own = state.me && state.me.profile.is_admin ? '' : '?feed=own';
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws${own}`);
-  state.socket = ws;
-  ws.addEventListener('open', () => { state.retry = 500; });
-  ws.addEventListener('message', (e) => onFeed(JSON.parse(e.data)));
-  ws.addEventListener('close', (e) => {
-    if (state.socket !== ws) return;
-    state.socket = null;
-    if (e.code === SIGNED_OUT_ELSEWHERE) {
-      signedOut('You were signed out from another device: sign in again.');
-    } else if (SIGNED_OUT.has(e.code)) {
-      signedOut('Your session ended: sign in again.');
-    } else if (state.me) {
-      setTimeout(connectFeed, state.retry);
-      state.retry = Math.min(state.retry * 2, 10000);
-    }
+  const live = connect();
+  state.live = live;
+  live.on('message', onFeed);
+  live.on('devices', drawDevices);
+  live.on('signedout', (e) => {
+    if (state.live !== live) return;
+    signedOut(e.reason === 'signed_out_elsewhere'
+      ? 'You were signed out from another device: sign in again.' : 'Your session ended: sign in again.');
   });
 }
 
@@ -384,13 +349,14 @@ function connectFeed() {
 
 function signedOut(message) {
   state.me = null;
+  devices = null;
   hideActivity();
   hideKeys();
   clearTimeout(countsTimer);
-  if (state.socket) {
-    const s = state.socket;
-    state.socket = null;
-    s.close();
+  if (state.live) {
+    const live = state.live;
+    state.live = null;
+    live.close();
   }
   for (const id of ['nav', 'counts', 'who']) $(id).hidden = true;
   show('login');
@@ -405,7 +371,7 @@ function setView(view) {
   if (view === 'sessions') loadSessions(null);
   if (view === 'users') loadUsers();
   if (view === 'members') loadMembers();
-  if (view === 'devices') loadDevices();
+  if (view === 'devices' && devices) drawDevices(devices);
   if (view === 'activity') showActivity(say); else hideActivity();
   if (view === 'keys') showKeys(say); else hideKeys();
 }
@@ -466,7 +432,6 @@ $('revoke-others').addEventListener('click', async () => {
   try {
     const { data } = await api('POST', '/api/me/sessions/revoke-others');
     say(`Signed out everywhere else: ${data.DeletedCount} other device(s).`);
-    loadDevices();
   } catch (e) {
     say(e.message, true);
   }
@@ -476,7 +441,6 @@ $('password-form').addEventListener('submit', async (e) => {
   try {
     await api('POST', '/api/me/password', { current_password: $('password-current').value, new_password: $('password-new').value });
     say('Password changed; every other device was signed out.');
-    loadDevices();
   } catch (err) {
     say(err.message, true);
   } finally {

@@ -1,21 +1,12 @@
 // The Keys view: API keys (GET/POST/DELETE /api/keys). A new key's secret is shown once, in its
 // own box, until the view is left; the list never holds it. Its own module, like activity.js.
 
+import { api } from './api.js';
+
 const $ = (id) => document.getElementById(id);
 let report = () => {};
 
-async function call(method, path, body) {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!res.ok) throw new Error((data && data.message) || `HTTP ${res.status}`);
-  return data;
-}
+const call = async (method, path, body) => (await api(method, path, body)).data;
 
 function row(k) {
   const tr = document.createElement('tr');

@@ -26,6 +26,7 @@ import dev.sessiond.server.cli.ServeCommand;
 import dev.sessiond.server.events.EventFeed;
 import dev.sessiond.server.http.AdminConsole;
 import dev.sessiond.server.http.ApiReference;
+import dev.sessiond.server.http.BrowserModule;
 import dev.sessiond.server.http.Auth;
 import dev.sessiond.server.http.ClientAddress;
 import dev.sessiond.server.http.ClientNames;
@@ -279,6 +280,7 @@ public final class Main {
     new MemberRoutes(members).mount(api, endpoints);
     new AdminConsole().mount(api);
     new ApiReference().mount(api);
+    new BrowserModule().mount(api);
     RedirectPolicy redirects = new RedirectPolicy(config.forwardAuth().redirectDomains(), config.forwardAuth().publicUrl());
     new ForwardAuthRoutes(sessions, redirects).mount(api);
     new LoginPage(login, sessions, cookie, redirects).mount(api);
