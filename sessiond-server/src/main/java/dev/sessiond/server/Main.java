@@ -22,7 +22,10 @@ import dev.sessiond.core.throttle.InMemoryThrottleStore;
 import dev.sessiond.core.throttle.ThrottleStore;
 import dev.sessiond.core.webhooks.InMemoryWebhookCursorStore;
 import dev.sessiond.core.webhooks.WebhookCursorStore;
+import dev.sessiond.server.cli.BackupCommand;
+import dev.sessiond.server.cli.RestoreCommand;
 import dev.sessiond.server.cli.ServeCommand;
+import dev.sessiond.server.cli.SessiondVersion;
 import dev.sessiond.server.events.EventFeed;
 import dev.sessiond.server.http.AdminConsole;
 import dev.sessiond.server.http.Auth;
@@ -89,10 +92,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The command line, and the one place where sessiond is wired together, by constructors. */
-@Command(name = "sessiond", mixinStandardHelpOptions = true, version = "sessiond 0.1.0",
+@Command(name = "sessiond", mixinStandardHelpOptions = true, versionProvider = SessiondVersion.class,
     description = "A self-hosted session server: log in, verify a session on every request, list, "
         + "interrupt one session, one user or everyone.",
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, BackupCommand.class, RestoreCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -327,7 +330,7 @@ public final class Main {
         + (config.store() == Config.StoreKind.EMBEDDED ? ", data dir " + config.dataDir().toAbsolutePath().normalize() : "")
         + (config.store() == Config.StoreKind.REDIS ? ", node " + node : "")
         + ")");
-    LOG.info("started on port {}", port);
+    LOG.info("sessiond {} started on port {}", SessiondVersion.get(), port);
     LOG.info("limits: a request arrives within {}, an idle connection stays {}; WebSockets {} in all, {} per user, "
         + "{} per session; long polls and event streams {} in all, {} per caller (0: no limit)", limits.httpReadTimeout(),
         limits.httpIdleTimeout(), limits.maxWebSockets(), limits.maxWebSocketsPerUser(), limits.maxWebSocketsPerSession(),
