@@ -108,13 +108,18 @@ public final class Main {
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
+    System.exit(commandLine().execute(args));
+  }
+
+  /** Every command, each failure told in one line on the command's error stream (exit code 1). */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      System.err.println("sessiond: " + e.getMessage());
-      LOG.debug("start failed", e);
+      cmd.getErr().println("sessiond: " + e.getMessage());
+      LOG.debug("{} failed", cmd.getCommandName(), e);
       return 1;
     });
-    System.exit(cli.execute(args));
+    return cli;
   }
 
   /** A started server. Closing it stops taking requests, then flushes and closes the store. */

@@ -5,7 +5,9 @@ import dev.sessiond.store.embedded.EmbeddedBackup;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code sessiond backup}: a consistent copy of the embedded store, taken while the server runs. */
 @Command(name = "backup", mixinStandardHelpOptions = true, versionProvider = SessiondVersion.class, sortOptions = false,
@@ -14,6 +16,9 @@ import picocli.CommandLine.Option;
         + "the server. Run it as the server's user.",
         "Restore it with: sessiond restore --from FILE --data-dir DIR"})
 public final class BackupCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--data-dir", defaultValue = "${SESSIOND_DATA_DIR:-./data}",
       description = "The server's data directory [SESSIOND_DATA_DIR] (default: ${DEFAULT-VALUE}).")
@@ -32,7 +37,7 @@ public final class BackupCommand implements Callable<Integer> {
   public Integer call() {
     long start = System.nanoTime();
     BackupContents contents = EmbeddedBackup.backup(dataDir, to, overwrite);
-    System.out.println("sessiond: backed up " + dataDir.toAbsolutePath().normalize() + " to "
+    spec.commandLine().getOut().println("sessiond: backed up " + dataDir.toAbsolutePath().normalize() + " to "
         + to.toAbsolutePath().normalize() + ": " + contents.describe() + " in "
         + (System.nanoTime() - start) / 1_000_000 + " ms");
     return 0;

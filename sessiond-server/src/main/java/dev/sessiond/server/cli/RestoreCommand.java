@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code sessiond restore}: a backup put in a stopped server's place, the replaced files kept aside. */
 @Command(name = "restore", mixinStandardHelpOptions = true, versionProvider = SessiondVersion.class, sortOptions = false,
@@ -14,6 +16,9 @@ import picocli.CommandLine.Option;
         + "replaced database is moved into DIR/before-restore-<time>/, never deleted. Refused while a server runs "
         + "on DIR. Sessions revoked after the backup was taken are valid again once restored."})
 public final class RestoreCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--from", required = true, paramLabel = "FILE", description = "The backup file.")
   Path from;
@@ -30,7 +35,7 @@ public final class RestoreCommand implements Callable<Integer> {
     } catch (DataDirLockedException e) {
       throw new IllegalStateException(e.getMessage() + ": stop the server before restoring", e);
     }
-    System.out.println("sessiond: restored " + from.toAbsolutePath().normalize() + " into "
+    spec.commandLine().getOut().println("sessiond: restored " + from.toAbsolutePath().normalize() + " into "
         + dataDir.toAbsolutePath().normalize() + ": " + restored.contents().describe() + "; "
         + restored.previous().map(p -> "the replaced database is in " + p.toAbsolutePath().normalize())
             .orElse("there was no database there before"));
