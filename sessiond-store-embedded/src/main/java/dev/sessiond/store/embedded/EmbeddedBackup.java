@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteOpenMode;
@@ -61,7 +62,13 @@ public final class EmbeddedBackup {
       throw new IllegalArgumentException("no sessiond database in " + dataDir.toAbsolutePath()
           + " (" + DATABASE + " is missing): is --data-dir the server's?");
     }
-    Path target = to.toAbsolutePath();
+    Path target = to.toAbsolutePath().normalize();
+    Path data = dataDir.toAbsolutePath().normalize();
+    for (String own : List.of(DATABASE, DATABASE + "-wal", DATABASE + "-shm", DATABASE + "-journal", "sessiond.lock")) {
+      if (target.equals(data.resolve(own))) {
+        throw new IllegalArgumentException(to + " is one of the server's own files: write the backup elsewhere");
+      }
+    }
     if (Files.isDirectory(target)) {
       throw new IllegalArgumentException(to + " is a directory: --to names the backup file");
     }

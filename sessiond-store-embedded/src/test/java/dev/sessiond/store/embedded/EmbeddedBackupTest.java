@@ -63,6 +63,8 @@ class EmbeddedBackupTest {
       assertThat(dir.resolve("b.db.partial")).doesNotExist();
       assertThat(dir.resolve("b.db-wal")).doesNotExist();
       assertThatThrownBy(() -> EmbeddedBackup.backup(data, backup, false)).hasMessageContaining("--overwrite");
+      assertThatThrownBy(() -> EmbeddedBackup.backup(data, data.resolve("sessiond.db"), true))
+          .hasMessageContaining("the server's own files");
       assertThat(EmbeddedBackup.backup(data, backup, true).sessions()).isGreaterThanOrEqualTo(contents.sessions());
       // A restore is refused while the store holds the directory, and changes nothing there.
       assertThatThrownBy(() -> EmbeddedRestore.restore(backup, data, clock))
