@@ -69,13 +69,13 @@ class BackupRestoreIT {
         }));
       }
       try {
-        awaitCreations(60, writers);
+        awaitCreations(40, writers);
         began = System.nanoTime();
         Cli copy = Cli.run("backup", "--data-dir", data.toString(), "--to", backup.toString());
         ended = System.nanoTime();
         assertThat(copy.exit()).as(copy.output()).isZero();
         assertThat(copy.output()).contains("backed up").contains("sessions");
-        awaitCreations(creations.get() + 15, writers);
+        awaitCreations(creations.get() + 15, writers);   // up to 3 may have been answered before the backup ended
       } finally {
         writing.set(false);
         threads.shutdown();
@@ -114,9 +114,9 @@ class BackupRestoreIT {
         absent.add(id);
       }
     });
-    assertThat(mustLive).hasSizeGreaterThanOrEqualTo(15);
-    assertThat(mustBeRefused).hasSizeGreaterThanOrEqualTo(15);
-    assertThat(absent).hasSizeGreaterThanOrEqualTo(15);
+    assertThat(mustLive).hasSizeGreaterThanOrEqualTo(10);
+    assertThat(mustBeRefused).hasSizeGreaterThanOrEqualTo(10);
+    assertThat(absent).hasSizeGreaterThanOrEqualTo(10);
 
     try (ServerProcess server = ServerProcess.serve(data)) {
       Api api = server.api();
