@@ -50,7 +50,7 @@ class ReleaseIT {
     assertThat(Files.getPosixFilePermissions(launcher)).contains(PosixFilePermission.OWNER_EXECUTE,
         PosixFilePermission.OTHERS_EXECUTE);
     for (String file : List.of("lib/sessiond.jar", "sessiond.service", "README.md", "CHANGELOG.md",
-        "docs/openapi.yaml", "docs/operations/backup.md", "docs/operations/release.md", "licenses/THIRD-PARTY.txt")) {
+        "docs/operations/backup.md", "docs/operations/release.md", "licenses/THIRD-PARTY.txt")) {
       assertThat(home.resolve(file)).as(file).isRegularFile();
     }
     assertThat(Files.readString(home.resolve("licenses/THIRD-PARTY.txt")))
