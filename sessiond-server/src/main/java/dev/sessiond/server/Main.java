@@ -22,7 +22,10 @@ import dev.sessiond.core.throttle.InMemoryThrottleStore;
 import dev.sessiond.core.throttle.ThrottleStore;
 import dev.sessiond.core.webhooks.InMemoryWebhookCursorStore;
 import dev.sessiond.core.webhooks.WebhookCursorStore;
+import dev.sessiond.server.cli.BackupCommand;
+import dev.sessiond.server.cli.RestoreCommand;
 import dev.sessiond.server.cli.ServeCommand;
+import dev.sessiond.server.cli.SessiondVersion;
 import dev.sessiond.server.events.EventFeed;
 import dev.sessiond.server.http.AdminConsole;
 import dev.sessiond.server.http.ApiReference;
@@ -94,10 +97,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The command line, and the one place where sessiond is wired together, by constructors. */
-@Command(name = "sessiond", mixinStandardHelpOptions = true, version = "sessiond 0.1.0",
+@Command(name = "sessiond", mixinStandardHelpOptions = true, versionProvider = SessiondVersion.class,
     description = "A self-hosted session server: log in, verify a session on every request, list, "
         + "interrupt one session, one user or everyone.",
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, BackupCommand.class, RestoreCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -110,13 +113,18 @@ public final class Main {
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
+    System.exit(commandLine().execute(args));
+  }
+
+  /** Every command, each failure told in one line on the command's error stream (exit code 1). */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      System.err.println("sessiond: " + e.getMessage());
-      LOG.debug("start failed", e);
+      cmd.getErr().println("sessiond: " + e.getMessage());
+      LOG.debug("{} failed", cmd.getCommandName(), e);
       return 1;
     });
-    System.exit(cli.execute(args));
+    return cli;
   }
 
   /** A started server. Closing it stops taking requests, then flushes and closes the store. */
@@ -337,7 +345,7 @@ public final class Main {
         + (config.store() == Config.StoreKind.EMBEDDED ? ", data dir " + config.dataDir().toAbsolutePath().normalize() : "")
         + (config.store() == Config.StoreKind.REDIS ? ", node " + node : "")
         + ")");
-    LOG.info("started on port {}", port);
+    LOG.info("sessiond {} started on port {}", SessiondVersion.get(), port);
     LOG.info("limits: a request arrives within {}, an idle connection stays {}; WebSockets {} in all, {} per user, "
         + "{} per session; long polls and event streams {} in all, {} per caller (0: no limit)", limits.httpReadTimeout(),
         limits.httpIdleTimeout(), limits.maxWebSockets(), limits.maxWebSocketsPerUser(), limits.maxWebSocketsPerSession(),

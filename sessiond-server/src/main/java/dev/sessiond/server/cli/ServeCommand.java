@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sessiond serve}: every flag can also be set as {@code SESSIOND_<NAME>}. */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = SessiondVersion.class, sortOptions = false,
     description = "Run the session server. Each option can also be set with the environment variable "
         + "shown in brackets; a flag on the command line wins.")
 public final class ServeCommand implements Callable<Integer> {

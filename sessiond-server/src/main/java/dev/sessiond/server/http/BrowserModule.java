@@ -2,11 +2,11 @@ package dev.sessiond.server.http;
 
 import static io.vertx.core.http.HttpMethod.GET;
 
+import dev.sessiond.server.cli.SessiondVersion;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The browser module (clients/js/sessiond.js, copied into the jar by the build) at
@@ -22,7 +22,7 @@ public final class BrowserModule {
 
   /** Reads the files from the jar: at startup, never on an event loop. */
   public BrowserModule() {
-    this.version = read("js/sessiond.version").toString(StandardCharsets.UTF_8).trim();
+    this.version = SessiondVersion.get();
     this.module = read("js/sessiond.js");
     this.types = read("js/sessiond.d.ts");
   }
