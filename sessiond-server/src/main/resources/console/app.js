@@ -7,7 +7,7 @@ import { knowMembers, loadNames, showUser } from './names.js';
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50;
-const SIGNED_OUT = new Set([4002, 4003, 4004, 4005, 4006, 4007, 4008, 4010]);
+const SIGNED_OUT = new Set([4002, 4003, 4004, 4005, 4006, 4007, 4008, 4010, 4011]);
 const SIGNED_OUT_ELSEWHERE = 4010;
 const state = { me: null, view: 'sessions', cursor: null, next: null, socket: null, retry: 500 };
 
