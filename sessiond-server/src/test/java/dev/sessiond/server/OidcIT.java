@@ -40,7 +40,7 @@ class OidcIT {
   private static final String EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
   @TempDir
-  Path dir;
+  static Path dir;
   private OidcProviderProcess op;
   private TestServer server;
   private String base;
