@@ -73,7 +73,10 @@ final class OidcBrowserless {
         continue;
       }
       Matcher action = FORM_ACTION.matcher(r.body());
-      if (r.statusCode() != 200 || !action.find()) {
+      if (r.statusCode() == 200 && !action.find()) {
+        return url;   // a page with nothing to fill: the provider is done (its "signed out")
+      }
+      if (r.statusCode() != 200) {
         throw new AssertionError("the provider answered " + r.statusCode() + ": " + r.body());
       }
       Map<String, String> form = new LinkedHashMap<>();

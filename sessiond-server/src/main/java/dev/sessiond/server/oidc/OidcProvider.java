@@ -144,8 +144,10 @@ public final class OidcProvider {
     }
     if (!response.indicatesSuccess()) {
       ErrorObject error = response.toErrorResponse().getErrorObject();
-      throw new Refused("the provider refused the code: " + (error == null ? "no reason given" : error.getCode()
-          + (error.getDescription() == null ? "" : " (" + error.getDescription() + ")")));
+      String code = error == null || error.getCode() == null ? "HTTP " + (error == null ? "error" : error.getHTTPStatusCode())
+          : error.getCode();
+      throw new Refused("the provider refused the code: " + code
+          + (error == null || error.getDescription() == null ? "" : " (" + error.getDescription() + ")"));
     }
     JWT idToken = ((OIDCTokenResponse) response.toSuccessResponse()).getOIDCTokens().getIDToken();
     if (idToken == null) {
