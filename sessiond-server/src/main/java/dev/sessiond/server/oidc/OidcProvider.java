@@ -144,9 +144,9 @@ public final class OidcProvider {
     }
     if (!response.indicatesSuccess()) {
       ErrorObject error = response.toErrorResponse().getErrorObject();
-      String code = error == null || error.getCode() == null ? "HTTP " + (error == null ? "error" : error.getHTTPStatusCode())
+      String reason = error == null || error.getCode() == null ? "HTTP " + (error == null ? "error" : error.getHTTPStatusCode())
           : error.getCode();
-      throw new Refused("the provider refused the code: " + code
+      throw new Refused("the provider refused the code: " + reason
           + (error == null || error.getDescription() == null ? "" : " (" + error.getDescription() + ")"));
     }
     JWT idToken = ((OIDCTokenResponse) response.toSuccessResponse()).getOIDCTokens().getIDToken();
