@@ -32,6 +32,9 @@ const provider = new Provider(issuer, {
     rpInitiatedLogout: { enabled: true },
   },
   pkce: { required: () => true },
+  // The back-channel call goes to sessiond on 127.0.0.1, which oidc-provider's SSRF guard refuses
+  // (special-use addresses): here, in a test, it may; and a loaded test machine gets 20 s, not 2.5.
+  fetch: (url, options) => globalThis.fetch(url, { ...options, dispatcher: undefined, signal: AbortSignal.timeout(20000) }),
   // Profile and group claims in the ID token itself (code flow puts them only in userinfo otherwise).
   conformIdTokenClaims: false,
   claims: { openid: ['sub'], profile: ['name'], groups: ['groups'] },
@@ -44,7 +47,8 @@ const provider = new Provider(issuer, {
 });
 provider.proxy = false;
 provider.on('server_error', (ctx, err) => console.error('server_error', err));
-provider.on('backchannel.error', (ctx, err, client) => console.error('backchannel.error', client.clientId, err.message));
+provider.on('backchannel.error', (ctx, err, client) => console.error('backchannel.error', client.clientId, err.message,
+  err.cause ? String(err.cause) : ''));
 provider.on('backchannel.success', (ctx, client) => console.log('backchannel.success', client.clientId));
 
 provider.listen(port, '127.0.0.1', () => console.log(`ready ${issuer}`));
