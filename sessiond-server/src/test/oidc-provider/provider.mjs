@@ -2,7 +2,7 @@
 // with its own login and consent pages (devInteractions: any login, any password), back-channel
 // logout and RP-initiated logout on, and one static client for sessiond. Started by the tests:
 //   node provider.mjs   with PORT, REDIRECT_URI, BACKCHANNEL_URI, POST_LOGOUT_URIS (comma-separated),
-//   CLIENT_SECRET and JWKS_FILE (its signing keys, private JWKs the test made, so that the test can
+//   CLIENT_SECRET, optionally PKJWT_JWKS and PKJWT_REDIRECT_URI (a private_key_jwt client), and JWKS_FILE (its signing keys, private JWKs the test made, so that the test can
 //   sign tokens "as the provider" to prove that each bad one is refused).
 // Prints "ready <issuer>" once it listens.
 import { readFileSync } from 'node:fs';
@@ -12,8 +12,19 @@ const port = Number(process.env.PORT);
 const issuer = `http://127.0.0.1:${port}`;
 const jwks = JSON.parse(readFileSync(process.env.JWKS_FILE, 'utf8'));
 
+// A second client that authenticates with private_key_jwt, when the test gives its public keys.
+const pkjwt = process.env.PKJWT_JWKS ? [{
+  client_id: 'sessiond-pkjwt',
+  redirect_uris: [process.env.PKJWT_REDIRECT_URI],
+  grant_types: ['authorization_code'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'private_key_jwt',
+  token_endpoint_auth_signing_alg: 'RS256',
+  jwks: JSON.parse(process.env.PKJWT_JWKS),
+}] : [];
+
 const provider = new Provider(issuer, {
-  clients: [{
+  clients: [...pkjwt, {
     client_id: 'sessiond',
     client_secret: process.env.CLIENT_SECRET,
     redirect_uris: [process.env.REDIRECT_URI],

@@ -56,9 +56,11 @@ class OidcIT {
         List.of("staff"), true, true);
     ProviderSettings down = new ProviderSettings("down", "Down OP", "http://127.0.0.1:" + Ports.free(), "sessiond",
         "x", null, null, null, null, null, null, null, null, false, true);
+    ProviderSettings signedClient = new ProviderSettings("op-pkjwt", "Test OP (private_key_jwt)", op.issuer,
+        "sessiond-pkjwt", null, op.clientKey.toJSONString(), null, null, null, null, null, null, null, false, true);
     server = TestServer.start(dir, c -> c.withPort(port)
         .withForwardAuth(new Config.ForwardAuth(base, null, List.of()))
-        .withOidcProviders(List.of(settings, down)));
+        .withOidcProviders(List.of(settings, down, signedClient)));
   }
 
   @AfterAll
@@ -100,6 +102,14 @@ class OidcIT {
     assertThat(devices.statusCode()).isEqualTo(200);
     assertThat(devices.body()).contains("op:alice");
     assertThat(whoami(signIn("admin-erin", null).token()).body()).containsPattern("\"is_admin\"\\s*:\\s*true");
+  }
+
+  @Test
+  void aClientThatSignsItsOwnAssertionSignsInToo() throws Exception {
+    OidcBrowserless agent = new OidcBrowserless(base);
+    HttpResponse<String> answer = agent.get(agent.throughProvider("op-pkjwt", null, "walter"));
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(303);
+    assertThat(whoami(agent.cookie("sessiond_session")).body()).contains("\"op-pkjwt:walter\"");
   }
 
   @Test

@@ -33,12 +33,15 @@ final class OidcProviderProcess implements AutoCloseable {
   final int port;
   final String issuer;
   final RSAKey key;
+  /** The private key of the client {@code sessiond-pkjwt} (private_key_jwt), whose callback is provider {@code <name>-pkjwt}'s. */
+  final RSAKey clientKey;
   private final Process process;
 
-  private OidcProviderProcess(int port, RSAKey key, Process process) {
+  private OidcProviderProcess(int port, RSAKey key, RSAKey clientKey, Process process) {
     this.port = port;
     this.issuer = "http://127.0.0.1:" + port;
     this.key = key;
+    this.clientKey = clientKey;
     this.process = process;
   }
 
@@ -56,6 +59,9 @@ final class OidcProviderProcess implements AutoCloseable {
     pb.environment().put("POST_LOGOUT_URIS", postLogoutUris.length == 0 ? sessiondUrl + "/login" : String.join(",", postLogoutUris));
     pb.environment().put("CLIENT_SECRET", CLIENT_SECRET);
     pb.environment().put("JWKS_FILE", jwks.toString());
+    RSAKey clientKey = new RSAKeyGenerator(2048).keyID("sessiond-client-1").algorithm(JWSAlgorithm.RS256).generate();
+    pb.environment().put("PKJWT_JWKS", new JWKSet(clientKey.toPublicJWK()).toString());
+    pb.environment().put("PKJWT_REDIRECT_URI", sessiondUrl + "/login/oidc/" + provider + "-pkjwt/callback");
     Process p = pb.start();
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
@@ -80,7 +86,7 @@ final class OidcProviderProcess implements AutoCloseable {
       p.destroyForcibly();
       throw e;
     }
-    return new OidcProviderProcess(port, key, p);
+    return new OidcProviderProcess(port, key, clientKey, p);
   }
 
   /** node_modules from the lock file, once per JVM. */

@@ -114,14 +114,14 @@ class ConfigFileTest {
 
   @Test
   void aProviderWithoutItsClientIdIsNamed() throws Exception {
-    Path file = yaml(PROVIDER.replace("      client-id: sessiond\n", ""));
+    Path file = yaml(PROVIDER.replace("    client-id: sessiond\n", ""));
     assertThatThrownBy(() -> parse("--config", file.toString()))
         .hasMessageContaining("oidc-providers[0] (corp)").hasMessageContaining("client-id is required");
   }
 
   @Test
   void anUnknownProviderKeyIsNamed() throws Exception {
-    Path file = yaml(PROVIDER + "      client-scret: x\n");
+    Path file = yaml(PROVIDER + "    client-scret: x\n");
     assertThatThrownBy(() -> parse("--config", file.toString()))
         .hasMessageContaining("oidc-providers[0]").hasMessageContaining("unknown key 'client-scret'");
   }
@@ -130,7 +130,8 @@ class ConfigFileTest {
   void aProviderNeedsAnHttpsIssuerAndOneWayToAuthenticate() throws Exception {
     Path noScheme = yaml(PROVIDER.replace("https://id.example.com/realms/corp", "id.example.com"));
     assertThatThrownBy(() -> parse("--config", noScheme.toString())).hasMessageContaining("issuer");
-    Path both = yaml(PROVIDER + "      private-key-jwk-file: " + yaml("x").toString() + "\n");
+    Path jwk = Files.writeString(dir.resolve("key.jwk"), "{}");
+    Path both = yaml(PROVIDER + "    private-key-jwk-file: " + jwk + "\n");
     assertThatThrownBy(() -> parse("--config", both.toString())).hasMessageContaining("client-secret");
   }
 
