@@ -57,6 +57,7 @@ const provider = new Provider(issuer, {
   }),
 });
 provider.proxy = false;
+provider.on('grant.error', (ctx, err) => console.error('grant.error', err.message, err.error_description || '', err.error_detail || ''));
 provider.on('server_error', (ctx, err) => console.error('server_error', err));
 provider.on('backchannel.error', (ctx, err, client) => console.error('backchannel.error', client.clientId, err.message,
   err.cause ? String(err.cause) : ''));

@@ -274,11 +274,11 @@ public final class OidcProvider {
     JWK key = privateKey();
     try {
       if (key instanceof RSAKey rsa) {
-        return new PrivateKeyJWT(d.metadata().getIssuer(), clientId, d.metadata().getTokenEndpointURI(), JWSAlgorithm.RS256,
+        return new PrivateKeyJWT(clientId, d.metadata().getTokenEndpointURI(), JWSAlgorithm.RS256,
             (java.security.PrivateKey) rsa.toRSAPrivateKey(), rsa.getKeyID(), null);
       }
       ECKey ec = (ECKey) key;
-      return new PrivateKeyJWT(d.metadata().getIssuer(), clientId, d.metadata().getTokenEndpointURI(), JWSAlgorithm.ES256,
+      return new PrivateKeyJWT(clientId, d.metadata().getTokenEndpointURI(), JWSAlgorithm.ES256,
           (java.security.PrivateKey) ec.toECPrivateKey(), ec.getKeyID(), null);
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign the client assertion for " + settings.name() + ": " + e.getMessage());
