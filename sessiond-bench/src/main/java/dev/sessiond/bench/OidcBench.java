@@ -63,6 +63,7 @@ public final class OidcBench {
     int sockets = args.length > 4 ? Integer.parseInt(args[4]) : 10;
 
     RSAKey key = new RSAKeyGenerator(2048).keyID("bench").algorithm(JWSAlgorithm.RS256).generate();
+    idTokenCheck(key);
     HttpServer op = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
     String issuer = "http://127.0.0.1:" + op.getAddress().getPort();
     op.createContext("/.well-known/openid-configuration", x -> reply(x, "{\"issuer\":\"" + issuer + "\","
@@ -178,6 +179,31 @@ public final class OidcBench {
       op.stop(0);
       ((ExecutorService) op.getExecutor()).shutdownNow();
     }
+  }
+
+  /**
+   * The ID token check alone, as the callback makes it (Nimbus IDTokenValidator: RS256 signature
+   * against the provider's key, iss, aud, exp, iat, nonce), keys in memory: one thread, after a warm-up.
+   */
+  private static void idTokenCheck(RSAKey key) throws Exception {
+    com.nimbusds.openid.connect.sdk.validators.IDTokenValidator validator =
+        new com.nimbusds.openid.connect.sdk.validators.IDTokenValidator(new com.nimbusds.oauth2.sdk.id.Issuer("https://op"),
+            new com.nimbusds.oauth2.sdk.id.ClientID("sessiond"), JWSAlgorithm.RS256, new JWKSet(key.toPublicJWK()));
+    Instant now = Instant.now();
+    String token = sign(key, new JWTClaimsSet.Builder().issuer("https://op").audience("sessiond").subject("u")
+        .claim("nonce", "n").issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(3600))).build());
+    com.nimbusds.openid.connect.sdk.Nonce nonce = new com.nimbusds.openid.connect.sdk.Nonce("n");
+    for (int i = 0; i < 20000; i++) {
+      validator.validate(com.nimbusds.jwt.JWTParser.parse(token), nonce);
+    }
+    int n = 20000;
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      validator.validate(com.nimbusds.jwt.JWTParser.parse(token), nonce);
+    }
+    double micros = (System.nanoTime() - start) / 1000.0 / n;
+    System.out.printf("ID token check (parse + RS256 + claims, Nimbus IDTokenValidator, one thread): %.1f µs, %.0f per second%n",
+        micros, 1e6 / micros);
   }
 
   /** One sign-in through node A: start, then the callback with the state cookie; returns the session token. */
