@@ -58,10 +58,11 @@ export type SignedOutReason =
   | 'expired'
   | 'evicted'
   | 'signed_out_elsewhere'
+  | 'provider_logout'
   | 'ended';
 
 export interface SignedOut {
-  /** The WebSocket close code (4002-4008, 4010, any other 40xx), or 401 when a reconnect found the session gone. */
+  /** The WebSocket close code (4002-4008, 4010, 4011, any other 40xx), or 401 when a reconnect found the session gone. */
   code: number;
   reason: SignedOutReason;
   /** The server's words, e.g. "signed out from another device". */

@@ -9,7 +9,7 @@ const KEEPS = { 4001: 'disconnected', 4009: 'heartbeat_timeout' };
 /** Close codes that end it; any other 4000-4999 code ends it too ('ended'). */
 const ENDS = {
   4002: 'logged_out', 4003: 'revoked', 4004: 'user_interrupted', 4005: 'cleared', 4006: 'member_changed',
-  4007: 'expired', 4008: 'evicted', 4010: 'signed_out_elsewhere',
+  4007: 'expired', 4008: 'evicted', 4010: 'signed_out_elsewhere', 4011: 'provider_logout',
 };
 
 /**

@@ -2,14 +2,14 @@ package dev.sessiond.bench;
 
 import java.util.Arrays;
 
-/** {@code java -jar sessiond-bench.jar <populate|ws|webhook-lag|jmh> ...}: the tools bench/run.sh drives. */
+/** {@code java -jar sessiond-bench.jar <populate|ws|webhook-lag|oidc|jmh> ...}: the tools bench/run.sh drives. */
 public final class Bench {
 
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: sessiond-bench populate|ws|webhook-lag|jmh [args]");
+      System.err.println("usage: sessiond-bench populate|ws|webhook-lag|oidc|jmh [args]");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -18,6 +18,7 @@ public final class Bench {
       case "ws" -> WsBench.main(rest);
       case "fsync" -> FsyncProbe.main(rest);
       case "webhook-lag" -> WebhookLagBench.main(rest);
+      case "oidc" -> OidcBench.main(rest);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       default -> {
         System.err.println("unknown command " + args[0]);

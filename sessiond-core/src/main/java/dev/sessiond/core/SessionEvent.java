@@ -15,7 +15,9 @@ public sealed interface SessionEvent {
     /** The session's own user signed it out from another of its sessions. */
     SIGNED_OUT_ELSEWHERE,
     /** The session's own member changed its password from another of its sessions. */
-    PASSWORD_CHANGED_ELSEWHERE;
+    PASSWORD_CHANGED_ELSEWHERE,
+    /** The session's OpenID Provider said its provider session ended (back-channel logout). */
+    PROVIDER_LOGOUT;
 
     /** Why the sessions of a logged event ended, or were dropped (their close code follows from it). */
     public static Reason of(dev.sessiond.core.events.Event e) {
@@ -39,6 +41,7 @@ public sealed interface SessionEvent {
         case dev.sessiond.core.events.Reasons.EVICTED -> EVICTED;
         case dev.sessiond.core.events.Reasons.SIGNED_OUT_ELSEWHERE -> SIGNED_OUT_ELSEWHERE;
         case dev.sessiond.core.events.Reasons.PASSWORD_CHANGED_ELSEWHERE -> PASSWORD_CHANGED_ELSEWHERE;
+        case dev.sessiond.core.events.Reasons.PROVIDER_LOGOUT -> PROVIDER_LOGOUT;
         default -> REVOKED;
       };
     }

@@ -26,7 +26,23 @@ public record Config(
     Webhooks webhooks,
     Duration eventRetention,
     TrustedProxies trustedProxies,
-    Limits limits) {
+    Limits limits,
+    java.util.List<dev.sessiond.server.oidc.ProviderSettings> oidcProviders) {
+
+  public Config {
+    oidcProviders = oidcProviders == null ? java.util.List.of() : java.util.List.copyOf(oidcProviders);
+  }
+
+  /** Without OpenID Connect providers. */
+  public Config(String host, int port, StoreKind store, Path dataDir, String adminUser, String adminPassword,
+      String apiToken, SessionPolicy policy, boolean secureCookies, boolean metricsPublic, Duration wsHeartbeat,
+      Duration wsReconnectGrace, String redisUri, java.util.List<String> redisClusterUris, int redisWaitReplicas,
+      ForwardAuth forwardAuth, java.util.List<String> corsOrigins, Webhooks webhooks, Duration eventRetention,
+      TrustedProxies trustedProxies, Limits limits) {
+    this(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies, metricsPublic,
+        wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth, corsOrigins,
+        webhooks, eventRetention, trustedProxies, limits, java.util.List.of());
+  }
 
   public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(30);
 
@@ -106,42 +122,48 @@ public record Config(
   public Config withForwardAuth(ForwardAuth value) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
         metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, value, corsOrigins,
-        webhooks, eventRetention, trustedProxies, limits);
+        webhooks, eventRetention, trustedProxies, limits, oidcProviders);
   }
 
   public Config withPort(int value) {
     return new Config(host, value, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
         metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth,
-        corsOrigins, webhooks, eventRetention, trustedProxies, limits);
+        corsOrigins, webhooks, eventRetention, trustedProxies, limits, oidcProviders);
   }
 
   public Config withCorsOrigins(java.util.List<String> origins) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
         metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth, origins,
-        webhooks, eventRetention, trustedProxies, limits);
+        webhooks, eventRetention, trustedProxies, limits, oidcProviders);
   }
 
   public Config withWebhooks(Webhooks value) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
         metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth,
-        corsOrigins, value, eventRetention, trustedProxies, limits);
+        corsOrigins, value, eventRetention, trustedProxies, limits, oidcProviders);
   }
 
   public Config withEventRetention(Duration value) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
         metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth,
-        corsOrigins, webhooks, value, trustedProxies, limits);
+        corsOrigins, webhooks, value, trustedProxies, limits, oidcProviders);
   }
 
   public Config withTrustedProxies(TrustedProxies value) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
         metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth,
-        corsOrigins, webhooks, eventRetention, value, limits);
+        corsOrigins, webhooks, eventRetention, value, limits, oidcProviders);
   }
 
   public Config withLimits(Limits value) {
     return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
         metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth,
-        corsOrigins, webhooks, eventRetention, trustedProxies, value);
+        corsOrigins, webhooks, eventRetention, trustedProxies, value, oidcProviders);
+  }
+
+  public Config withOidcProviders(java.util.List<dev.sessiond.server.oidc.ProviderSettings> value) {
+    return new Config(host, port, store, dataDir, adminUser, adminPassword, apiToken, policy, secureCookies,
+        metricsPublic, wsHeartbeat, wsReconnectGrace, redisUri, redisClusterUris, redisWaitReplicas, forwardAuth,
+        corsOrigins, webhooks, eventRetention, trustedProxies, limits, value);
   }
 }

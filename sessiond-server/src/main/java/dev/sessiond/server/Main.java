@@ -113,7 +113,33 @@ public final class Main {
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    System.exit(commandLine().execute(args));
+    System.exit(execute(commandLine(), args));
+  }
+
+  /**
+   * Runs {@code args} on {@code cli} as the sessiond command does: {@code serve}'s defaults come
+   * from {@code --config} first, and a bad value there is told by the file's name and key.
+   */
+  public static int execute(CommandLine cli, String[] args) {
+    dev.sessiond.server.config.FileDefaults fromFile;
+    try {
+      fromFile = ServeCommand.useConfigFile(cli.getSubcommands().get("serve"), args);
+    } catch (IllegalArgumentException e) {
+      cli.getErr().println("sessiond: " + e.getMessage());
+      return 1;
+    }
+    if (fromFile != null) {
+      CommandLine.IParameterExceptionHandler usual = cli.getParameterExceptionHandler();
+      cli.setParameterExceptionHandler((e, rest) -> {
+        if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec o && fromFile.served(o.longestName())) {
+          e.getCommandLine().getErr().println("sessiond: " + fromFile.file().path() + ": " + o.longestName().substring(2) + ": "
+              + e.getMessage());
+          return 2;
+        }
+        return usual.handleParseException(e, rest);
+      });
+    }
+    return cli.execute(args);
   }
 
   /** Every command, each failure told in one line on the command's error stream (exit code 1). */
@@ -145,6 +171,11 @@ public final class Main {
     // Login throttling: shared on Redis; in this process otherwise (see InMemoryThrottleStore).
     ThrottleStore throttleStore = new InMemoryThrottleStore(clock);
     ApiKeyStore keyStore = new InMemoryApiKeyStore();
+    dev.sessiond.core.identity.IdentityStore identities = new dev.sessiond.core.identity.InMemoryIdentityStore(clock);
+    if (!config.oidcProviders().isEmpty() && config.forwardAuth().publicUrl() == null) {
+      throw new IllegalArgumentException("oidc-providers need --public-url (public-url:), the base of the redirect URI "
+          + "registered at each provider");
+    }
     RedisConnection redis = null;
     // The embedded store loads its sessions while the rest starts; the server listens after both.
     java.util.function.Supplier<CompletableFuture<Void>> loadStore = () -> CompletableFuture.completedFuture(null);
@@ -172,6 +203,7 @@ public final class Main {
       presence = new RedisPresenceStore(redis, clock);
       webhookCursors = new RedisWebhookCursorStore(redis);
       throttleStore = new RedisThrottleStore(redis, clock);
+      identities = new dev.sessiond.store.redis.RedisIdentityStore(redis, clock);
     } else if (config.store() == Config.StoreKind.EMBEDDED) {
       EmbeddedStore embedded = EmbeddedStore.unloaded(config.dataDir(), clock, config.policy().durableTouchLag());
       closers.add(embedded);
@@ -180,6 +212,7 @@ public final class Main {
       memberStore = embedded.members();
       webhookCursors = embedded.webhookCursors();
       keyStore = embedded.apiKeys();
+      identities = embedded.identities();
     } else {
       sessionStore = new InMemorySessionStore(clock);
       memberStore = new InMemoryMemberStore();
@@ -291,7 +324,17 @@ public final class Main {
     new BrowserModule().mount(api);
     RedirectPolicy redirects = new RedirectPolicy(config.forwardAuth().redirectDomains(), config.forwardAuth().publicUrl());
     new ForwardAuthRoutes(sessions, redirects).mount(api);
-    new LoginPage(login, sessions, cookie, redirects).mount(api);
+    LoginPage loginPage = new LoginPage(login, sessions, cookie, redirects);
+    if (!config.oidcProviders().isEmpty()) {
+      String publicUrl = config.forwardAuth().publicUrl().replaceAll("/+$", "");
+      dev.sessiond.server.oidc.OidcRoutes oidc = new dev.sessiond.server.oidc.OidcRoutes(
+          config.oidcProviders().stream().map(p -> new dev.sessiond.server.oidc.OidcProvider(p, publicUrl)).toList(),
+          sessions, identities, cookie, redirects, config.secureCookies(), vertx);
+      loginPage.offer(oidc.buttons(), oidc);
+      oidc.mount(api, loginPage);
+      oidc.discoverAll();
+    }
+    loginPage.mount(api);
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
         .setCompressionSupported(false).setMaxInitialLineLength(8192).setHttp2ClearTextEnabled(false)

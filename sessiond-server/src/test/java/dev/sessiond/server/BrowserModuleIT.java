@@ -162,13 +162,13 @@ class BrowserModuleIT {
           new String[] {"4010", token(other), null},
           new String[] {"1006", token(lost), "http://127.0.0.1:" + lostNet.port()},
           new String[] {"4009", token(silent), "http://127.0.0.1:" + mute.port()},
-          new String[] {"4011", token(unknown), "http://127.0.0.1:" + strange.port()}));
-      List<String> names = List.of("4001", "4002", "4003", "4004", "4006", "4008", "4010", "1006", "4009", "4011");
+          new String[] {"4099", token(unknown), "http://127.0.0.1:" + strange.port()}));
+      List<String> names = List.of("4001", "4002", "4003", "4004", "4006", "4008", "4010", "1006", "4009", "4099");
       waiting(Duration.ofSeconds(20)).until(d -> names.stream().allMatch(n -> opens(events(n)) == 1));
 
       mute.mute();   // the 4009 socket: its pongs no longer reach the server
       lostNet.cut();
-      strange.closeWith(4011);   // a code this version does not know: the session counts as ended
+      strange.closeWith(4099);   // a code this version does not know: the session counts as ended
       String admin = bearer(TestServer.API_TOKEN);
       assertThat(api.post("/api/sessions/" + dropped.get("id").asText() + "/disconnect", "", "Authorization", admin).status())
           .isEqualTo(204);
@@ -188,7 +188,7 @@ class BrowserModuleIT {
 
       // The server pushes every end at once; the muted socket times out after two heartbeats.
       Map<String, Integer> ends = Map.of("4002", 4002, "4003", 4003, "4004", 4004, "4006", 4006, "4008", 4008,
-          "4010", 4010, "4011", 4011);
+          "4010", 4010, "4099", 4099);
       waiting(Duration.ofSeconds(20)).until(d -> ends.entrySet().stream()
           .allMatch(e -> has(events(e.getKey()), "signedout", null, e.getValue())));
       waiting(Duration.ofSeconds(30)).until(d -> has(events("4009"), "state", "reconnecting", 4009));
@@ -200,13 +200,13 @@ class BrowserModuleIT {
       assertThat(events("4010")).anyMatch(e -> "signedout".equals(e.get("type"))
           && "signed_out_elsewhere".equals(e.get("reason")) && e.get("message").toString().contains("another device"));
       assertThat(events("4002")).anyMatch(e -> "logged_out".equals(e.get("reason")));
-      assertThat(events("4011")).anyMatch(e -> "signedout".equals(e.get("type")) && "ended".equals(e.get("reason")));
+      assertThat(events("4099")).anyMatch(e -> "signedout".equals(e.get("type")) && "ended".equals(e.get("reason")));
       assertThat(has(events("1006"), "state", "reconnecting", 1006)).isTrue();
 
       // Past the longest first backoff (1 s: the attempts count from 0 again once a socket opens), an ended instance has not tried again: the last thing it did was stop.
       long settle = System.nanoTime();
       waiting(Duration.ofSeconds(10)).until(d -> System.nanoTime() - settle > 1_500_000_000L);
-      for (String ended : List.of("4002", "4003", "4004", "4006", "4008", "4010", "4011")) {
+      for (String ended : List.of("4002", "4003", "4004", "4006", "4008", "4010", "4099")) {
         List<Map<String, Object>> ev = events(ended);
         assertThat(ev.get(ev.size() - 1).get("type")).as(ended + ": " + ev).isEqualTo("signedout");
         assertThat(ev.stream().filter(e -> "reconnecting".equals(e.get("state")))).as(ended).isEmpty();

@@ -20,6 +20,8 @@ public final class Reasons {
   /** Every session of a member whose {@code can_login} an admin took away. */
   public static final String LOGIN_REVOKED = "login_revoked";
   public static final String EVICTED = "evicted";
+  /** Sessions ended by their OpenID Provider's back-channel logout (its sign-out, or an admin's there). */
+  public static final String PROVIDER_LOGOUT = "provider_logout";
 
   private Reasons() {}
 }

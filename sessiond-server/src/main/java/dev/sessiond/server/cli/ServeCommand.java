@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import dev.sessiond.server.config.ConfigFile;
+import dev.sessiond.server.config.FileDefaults;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,6 +23,15 @@ import picocli.CommandLine.Option;
     description = "Run the session server. Each option can also be set with the environment variable "
         + "shown in brackets; a flag on the command line wins.")
 public final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--config", defaultValue = "${SESSIOND_CONFIG}",
+      description = "A YAML file setting any of these flags by its name without the dashes (public-url: ...), and the "
+          + "OpenID Connect providers under oidc-providers:; flags and environment variables win over it "
+          + "[SESSIOND_CONFIG].")
+  String config;
+
+  /** The providers of the configuration file ({@link #useConfigFile}); none without one. */
+  private java.util.List<dev.sessiond.server.oidc.ProviderSettings> oidcProviders = java.util.List.of();
 
   @Option(names = "--host", defaultValue = "${SESSIOND_HOST:-0.0.0.0}",
       description = "Address to listen on [SESSIOND_HOST] (default: ${DEFAULT-VALUE}).")
@@ -251,7 +263,39 @@ public final class ServeCommand implements Callable<Integer> {
         new SessionPolicy(idleTimeout, maxLifetime, maxSessionsPerUser, onLimit), secureCookies, metricsPublic,
         wsHeartbeat, wsReconnectGrace, redisUri,
         nonBlank(redisClusterUris), redisWaitReplicas, forwardAuth(), nonBlank(corsOrigins), webhooks(hookSecret), eventRetention,
-        trustedProxies(), limits());
+        trustedProxies(), limits(), oidcProviders);
+  }
+
+  /**
+   * Reads the configuration file named by {@code --config FILE} (or {@code --config=FILE}) in
+   * {@code args}, else by SESSIOND_CONFIG, and makes its values {@code serve}'s defaults; does
+   * nothing without one. A mistake in the file throws IllegalArgumentException naming the key.
+   */
+  public static FileDefaults useConfigFile(CommandLine serve, String[] args) {
+    String path = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        path = args[i + 1];
+      } else if (args[i].startsWith("--config=")) {
+        path = args[i].substring("--config=".length());
+      }
+    }
+    if (path == null) {
+      path = System.getProperty("SESSIOND_CONFIG", System.getenv("SESSIOND_CONFIG"));
+    }
+    if (path == null || path.isBlank()) {
+      return null;
+    }
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (CommandLine.Model.OptionSpec o : serve.getCommandSpec().options()) {
+      keys.add(o.longestName().replaceFirst("^--", ""));
+    }
+    keys.removeAll(java.util.Set.of("help", "version", "config"));
+    ConfigFile file = ConfigFile.read(java.nio.file.Path.of(path), keys);
+    FileDefaults defaults = new FileDefaults(file);
+    serve.setDefaultValueProvider(defaults);
+    ((ServeCommand) serve.getCommand()).oidcProviders = file.providers();
+    return defaults;
   }
 
   private Config.TrustedProxies trustedProxies() {

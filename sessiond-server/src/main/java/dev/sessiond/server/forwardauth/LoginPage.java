@@ -53,6 +53,15 @@ public final class LoginPage {
 
   private record Signed(SessionService.Issued issued, String target) {}
 
+  /** What else signing out does: where to send the browser instead of the signed-out page (a provider's end-session URL). */
+  public interface SignOut {
+    CompletionStage<java.util.Optional<String>> afterSignOut(dev.sessiond.core.Session session, String rd);
+  }
+
+  /** Sign-in buttons for OpenID Providers (name to display name) and what signing out does besides; none by default. */
+  private volatile java.util.Map<String, String> providers = java.util.Map.of();
+  private volatile SignOut signOut = (session, rd) -> CompletableFuture.completedFuture(java.util.Optional.empty());
+
   private final LoginService login;
   private final SessionService sessions;
   private final SessionCookie cookie;
@@ -65,6 +74,20 @@ public final class LoginPage {
     this.cookie = cookie;
     this.redirects = redirects;
     this.template = resource("login/login.html");
+  }
+
+  /** Offers a sign-in button per provider ({@code /login/oidc/<name>}) and RP-initiated logout; before {@link #mount}. */
+  public void offer(java.util.Map<String, String> buttons, SignOut afterSignOut) {
+    this.providers = java.util.Map.copyOf(new java.util.LinkedHashMap<>(buttons));
+    this.providerOrder = java.util.List.copyOf(buttons.keySet());
+    this.signOut = afterSignOut;
+  }
+
+  private volatile java.util.List<String> providerOrder = java.util.List.of();
+
+  /** The login page with {@code message} as an error, for another route's answer (a provider's sign-in). */
+  public void message(RoutingContext ctx, int status, String message) {
+    page(ctx, status, message, status >= 400, null, false);
   }
 
   public void mount(HttpApi api) {
@@ -178,17 +201,24 @@ public final class LoginPage {
   private void logout(RoutingContext ctx, String rd) {
     Cookie held = ctx.request().getCookie(Auth.COOKIE);
     String keep = rd(rd);
-    CompletionStage<Void> ended = held == null ? CompletableFuture.completedFuture(null)
+    CompletionStage<java.util.Optional<String>> ended = held == null ? CompletableFuture.completedFuture(java.util.Optional.empty())
         : Endpoints.attempt(() -> sessions.verify(held.getValue())).thenCompose(found -> found
-            .map(s -> sessions.revoke(s.id(), Actor.session(s.userId(), s.id()), Reasons.LOGOUT).thenRun(
-                () -> LOG.info("logout page: session={} user={}", s.id(), s.userId())))
-            .orElse(CompletableFuture.completedFuture(null)));
-    Endpoints.onLoop(ctx, ended, (v, error) -> {
+            .map(s -> sessions.revoke(s.id(), Actor.session(s.userId(), s.id()), Reasons.LOGOUT).thenCompose(v -> {
+              LOG.info("logout page: session={} user={}", s.id(), s.userId());
+              return signOut.afterSignOut(s, keep);
+            }))
+            .orElse(CompletableFuture.completedFuture(java.util.Optional.empty())));
+    Endpoints.onLoop(ctx, ended, (elsewhere, error) -> {
       if (error != null) {
         Errors.send(ctx, error);
         return;
       }
       ctx.response().addCookie(cookie.clear());
+      if (elsewhere.isPresent()) {
+        // RP-initiated logout: the provider ends its own session, then sends the browser back.
+        ctx.response().setStatusCode(303).putHeader("Location", elsewhere.get()).putHeader("Cache-Control", "no-store").end();
+        return;
+      }
       page(ctx, 200, "You are signed out.", false, keep, false);
     });
   }
@@ -231,7 +261,9 @@ public final class LoginPage {
         .replace("{{destination}}", host == null ? "" : "After signing in you go back to " + escape(host) + ".")
         .replace("{{rd}}", escape(rd == null ? "" : rd))
         .replace("{{sign_out_hidden}}", offerSignOut ? "" : " hidden")
-        .replace("{{username}}", escape(username == null ? "" : username));
+        .replace("{{username}}", escape(username == null ? "" : username))
+        .replace("{{providers}}", buttons(rd))
+        .replace("{{providers_hidden}}", providerOrder.isEmpty() ? " hidden" : "");
     ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
@@ -240,6 +272,18 @@ public final class LoginPage {
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "same-origin")
         .end(html);
+  }
+
+  /** A link per provider, carrying {@code rd}: plain links, so the page stays script-free. */
+  private String buttons(String rd) {
+    StringBuilder out = new StringBuilder();
+    String query = rd == null || rd.isEmpty() ? "" : "?rd=" + java.net.URLEncoder.encode(rd, StandardCharsets.UTF_8);
+    for (String name : providerOrder) {
+      out.append("<a class=\"button provider\" id=\"provider-").append(escape(name)).append("\" href=\"login/oidc/")
+          .append(escape(name)).append(escape(query)).append("\">Sign in with ").append(escape(providers.get(name)))
+          .append("</a>\n");
+    }
+    return out.toString();
   }
 
   /** Text and attribute values in the template; the only markup the server writes into the page. */

@@ -19,6 +19,8 @@ public final class CloseCodes {
   public static final short HEARTBEAT_TIMEOUT = 4009;
   /** The session's own user signed it out from another device (or changed its password there). */
   public static final short SIGNED_OUT_ELSEWHERE = 4010;
+  /** The session's OpenID Provider ended its provider session (back-channel logout). */
+  public static final short PROVIDER_LOGOUT = 4011;
   /** Standard codes for bad frames and shutdown. */
   public static final short GOING_AWAY = 1001;
   public static final short UNSUPPORTED_DATA = 1003;
@@ -39,6 +41,7 @@ public final class CloseCodes {
       case EXPIRED -> EXPIRED;
       case EVICTED -> EVICTED;
       case SIGNED_OUT_ELSEWHERE, PASSWORD_CHANGED_ELSEWHERE -> SIGNED_OUT_ELSEWHERE;
+      case PROVIDER_LOGOUT -> CloseCodes.PROVIDER_LOGOUT;
     };
   }
 
@@ -55,6 +58,7 @@ public final class CloseCodes {
       case EVICTED -> "session ended by the per-user session limit";
       case SIGNED_OUT_ELSEWHERE -> "signed out from another device";
       case PASSWORD_CHANGED_ELSEWHERE -> "signed out from another device, where the password was changed";
+      case PROVIDER_LOGOUT -> "signed out at the identity provider";
     };
   }
 }

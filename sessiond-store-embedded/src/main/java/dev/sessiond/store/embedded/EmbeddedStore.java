@@ -38,6 +38,7 @@ public final class EmbeddedStore implements AutoCloseable {
   private final EmbeddedMemberStore members;
   private final EmbeddedWebhookCursorStore webhookCursors;
   private final EmbeddedApiKeyStore apiKeys;
+  private final EmbeddedIdentityStore identities;
 
   private final Clock clock;
   private final Path dataDir;
@@ -56,6 +57,7 @@ public final class EmbeddedStore implements AutoCloseable {
     this.members = new EmbeddedMemberStore(sql);
     this.webhookCursors = new EmbeddedWebhookCursorStore(sql, clock);
     this.apiKeys = new EmbeddedApiKeyStore(sql);
+    this.identities = new EmbeddedIdentityStore(sql, clock);
   }
 
   /** Opens the store and waits for its sessions to be loaded into memory; uses reach disk within a second. */
@@ -105,7 +107,7 @@ public final class EmbeddedStore implements AutoCloseable {
         st.execute("PRAGMA cache_size=-65536");        // 64 MiB of pages: the start-up scan and a user's neighbouring rows
         EmbeddedSessionStore.migrate(c);
         for (String ddl : (EmbeddedSessionStore.SCHEMA + EventTable.SCHEMA + EmbeddedMemberStore.SCHEMA
-            + EmbeddedWebhookCursorStore.SCHEMA + EmbeddedApiKeyStore.SCHEMA).split(";")) {
+            + EmbeddedWebhookCursorStore.SCHEMA + EmbeddedApiKeyStore.SCHEMA + EmbeddedIdentityStore.SCHEMA).split(";")) {
           if (!ddl.isBlank()) {
             st.execute(ddl);
           }
@@ -182,6 +184,10 @@ public final class EmbeddedStore implements AutoCloseable {
 
   public EmbeddedApiKeyStore apiKeys() {
     return apiKeys;
+  }
+
+  public EmbeddedIdentityStore identities() {
+    return identities;
   }
 
   @Override

@@ -1,0 +1,24 @@
+package dev.sessiond.store.redis;
+
+import dev.sessiond.core.identity.IdentityStore;
+import dev.sessiond.core.identity.IdentityStoreContract;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+
+/** The identity store contract on a 3-master Redis Cluster. */
+class RedisClusterIdentityStoreTest extends IdentityStoreContract {
+
+  @AfterEach
+  void flush() throws Exception {
+    SharedRedis.flush(SharedRedis.cluster());
+  }
+
+  @Override
+  protected IdentityStore store() {
+    try {
+      return new RedisIdentityStore(SharedRedis.cluster(), Clock.systemUTC());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
