@@ -14,8 +14,11 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -89,15 +92,32 @@ final class OidcProviderProcess implements AutoCloseable {
     return new OidcProviderProcess(port, key, clientKey, p);
   }
 
-  /** node_modules from the lock file, once per JVM. */
+  /**
+   * node_modules from the lock file, once: under a file lock, since the test JVMs run side by side
+   * and two {@code npm ci} in one directory would undo each other; done when the marker that is
+   * written after a successful install is there. npm gets neither this JVM's stdin nor its stdout
+   * (Node sets inherited descriptors non-blocking, which breaks the test runner's channel on them).
+   */
   private static synchronized void install() throws Exception {
-    if (Files.isRegularFile(DIR.resolve("node_modules/oidc-provider/package.json"))) {
-      return;
-    }
-    Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(DIR.toFile()).inheritIO()
-        .redirectOutput(new File("target/npm-ci.log")).start();
-    if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-      throw new IllegalStateException("npm ci in " + DIR + " failed; see target/npm-ci.log");
+    Path marker = DIR.resolve("node_modules/.sessiond-installed");
+    Files.createDirectories(Path.of("target"));
+    try (FileChannel lockFile = FileChannel.open(Path.of("target/oidc-provider-npm.lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE)) {
+      FileLock held = lockFile.lock();
+      try {
+        if (Files.isRegularFile(marker)) {
+          return;
+        }
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(DIR.toFile())
+            .redirectErrorStream(true).redirectOutput(new File("target/npm-ci.log")).start();
+        npm.getOutputStream().close();
+        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+          throw new IllegalStateException("npm ci in " + DIR + " failed; see target/npm-ci.log");
+        }
+        Files.writeString(marker, "npm ci done\n");
+      } finally {
+        held.release();
+      }
     }
   }
 
