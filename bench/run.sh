@@ -335,8 +335,12 @@ row "$REDIS" "| Redis Cluster, 3 masters: each master's share of the commands du
 row "$REDIS" "| same, during $(field "$spread" verified) verifications (wrk, whoami) | $(field "$spread" vshare) % (busiest $(field "$spread" vtop) %) | busiest ≤ 40 %: $(mark "$(field "$spread" vtop)" 40 le) |"
 
 # --- a Sentinel failover: how long a node answers 503 (bench/failover.sh) ------------------------
-# shellcheck source=bench/failover.sh
-. "$here/failover.sh"
+# Full runs only (about 30 s of Sentinel's own timing; RedisSentinelFailoverIT covers the failover
+# itself in the suite); --quick runs it when BENCH_FAILOVER=1.
+if [ "$quick" = 0 ] || [ -n "${BENCH_FAILOVER:-}" ]; then
+  # shellcheck source=bench/failover.sh
+  . "$here/failover.sh"
+fi
 
 # --- webhooks: delivery lag at a steady rate of changes -----------------------------------------
 # A fresh embedded sessiond with one webhook URL; the bench tool is the receiver and the load.

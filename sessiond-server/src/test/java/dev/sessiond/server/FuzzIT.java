@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class FuzzIT extends OneServerPerClass {
 
   private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
-  private static final int CASES = Integer.getInteger("fuzz.cases", 1500);
+  private static final int CASES = Integer.getInteger("fuzz.cases", 800);
   private static final int THREADS = 6;
   private static final long ANSWER_WITHIN_MS = 5000;
 
