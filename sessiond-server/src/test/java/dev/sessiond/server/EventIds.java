@@ -44,7 +44,17 @@ final class EventIds {
 
   private static List<String> read(Api api, boolean sessionsOnly) {
     List<String> ids = new ArrayList<>();
-    String last = null;
+    for (JsonNode e : entries(api)) {
+      if (!sessionsOnly || e.get("type").asText().startsWith("session.")) {
+        ids.add(e.get("id").asText());
+      }
+    }
+    return ids;
+  }
+
+  /** Every entry of the whole log, oldest first, as {@code GET /api/events} answers them. */
+  static List<JsonNode> entries(Api api) {
+    List<JsonNode> all = new ArrayList<>();
     String after = null;
     while (true) {
       Api.Res r = api.get("/api/events?limit=1000" + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)),
@@ -52,15 +62,10 @@ final class EventIds {
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       JsonNode page = r.json();
       if (page.isEmpty()) {
-        return ids;
+        return all;
       }
-      for (JsonNode e : page) {
-        if (!sessionsOnly || e.get("type").asText().startsWith("session.")) {
-          ids.add(e.get("id").asText());
-        }
-        last = e.get("id").asText();
-      }
-      after = last;
+      page.forEach(all::add);
+      after = page.get(page.size() - 1).get("id").asText();
     }
   }
 }
