@@ -249,7 +249,6 @@ public final class Main {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     closers.add(0, () -> vertx.close().await(10, TimeUnit.SECONDS));
     ClientAddress clientAddress = ClientAddress.parse(config.trustedProxies().ranges(), config.trustedProxies().header());
-    clientAddress.install(vertx);
     LOG.info("client address: {}", clientAddress);
     String node = Tokens.newId();
     // A node's connection states count for two heartbeats after its last refresh, like a silent socket.
@@ -311,10 +310,10 @@ public final class Main {
     webSockets.mount(api);
     SessionCookie cookie = new SessionCookie(config.secureCookies(), config.forwardAuth().cookieDomain());
     new Cors(config.corsOrigins()).mount(api, "/api/me/*", "/api/whoami");
-    CurrentSessionRoutes current = new CurrentSessionRoutes(login, sessions, views, cookie);
+    CurrentSessionRoutes current = new CurrentSessionRoutes(login, sessions, views, cookie, clientAddress);
     current.mount(api, endpoints);
-    new MeRoutes(sessions, login, views, current).mount(api, endpoints);
-    new SessionRoutes(sessions, members, views).mount(api, endpoints);
+    new MeRoutes(sessions, login, views, current, clientAddress).mount(api, endpoints);
+    new SessionRoutes(sessions, members, views, clientAddress).mount(api, endpoints);
     new EventRoutes(log, feed, streamLimits, keys).mount(api, endpoints);
     new KeyRoutes(keys).mount(api, endpoints);
     new SeedRoutes(sessions).mount(api, endpoints);
@@ -324,12 +323,12 @@ public final class Main {
     new BrowserModule().mount(api);
     RedirectPolicy redirects = new RedirectPolicy(config.forwardAuth().redirectDomains(), config.forwardAuth().publicUrl());
     new ForwardAuthRoutes(sessions, redirects).mount(api);
-    LoginPage loginPage = new LoginPage(login, sessions, cookie, redirects);
+    LoginPage loginPage = new LoginPage(login, sessions, cookie, redirects, clientAddress);
     if (!config.oidcProviders().isEmpty()) {
       String publicUrl = config.forwardAuth().publicUrl().replaceAll("/+$", "");
       dev.sessiond.server.oidc.OidcRoutes oidc = new dev.sessiond.server.oidc.OidcRoutes(
           config.oidcProviders().stream().map(p -> new dev.sessiond.server.oidc.OidcProvider(p, publicUrl)).toList(),
-          sessions, identities, cookie, redirects, config.secureCookies(), vertx);
+          sessions, identities, cookie, redirects, clientAddress, config.secureCookies(), vertx);
       loginPage.offer(oidc.buttons(), oidc);
       oidc.mount(api, loginPage);
       oidc.discoverAll();

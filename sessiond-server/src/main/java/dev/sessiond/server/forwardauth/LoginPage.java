@@ -66,13 +66,16 @@ public final class LoginPage {
   private final SessionService sessions;
   private final SessionCookie cookie;
   private final RedirectPolicy redirects;
+  private final dev.sessiond.server.http.ClientAddress clients;
   private final String template;
 
-  public LoginPage(LoginService login, SessionService sessions, SessionCookie cookie, RedirectPolicy redirects) {
+  public LoginPage(LoginService login, SessionService sessions, SessionCookie cookie, RedirectPolicy redirects,
+      dev.sessiond.server.http.ClientAddress clients) {
     this.login = login;
     this.sessions = sessions;
     this.cookie = cookie;
     this.redirects = redirects;
+    this.clients = clients;
     this.template = resource("login/login.html");
   }
 
@@ -182,7 +185,7 @@ public final class LoginPage {
       throw new SessiondException.Invalid("rd is not an address this server may send you to: " + notAllowed(rd));
     }
     String target = rd == null || rd.isEmpty() ? redirects.home() : redirects.check(rd).orElseThrow();
-    String ip = dev.sessiond.server.http.ClientAddress.of(ctx);
+    String ip = clients.of(ctx);
     return login.login(username, password, ip, CurrentSessionRoutes.truncate(ctx.request().getHeader("User-Agent")))
         .whenComplete((issued, error) -> {
           if (error != null) {

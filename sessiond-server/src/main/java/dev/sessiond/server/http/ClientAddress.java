@@ -1,10 +1,8 @@
 package dev.sessiond.server.http;
 
 import dev.sessiond.core.IpLiteral;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.core.shareddata.Shareable;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -26,7 +24,7 @@ import java.util.Optional;
  * way round. Addresses come back in the JDK's text ({@code 2001:db8:0:0:0:0:0:1}), so one client
  * is one text. Parsing never looks a name up ({@link IpLiteral}). Immutable.
  */
-public final class ClientAddress implements Shareable {
+public final class ClientAddress {
 
   public enum Header {
     X_FORWARDED_FOR("X-Forwarded-For"), FORWARDED("Forwarded");
@@ -46,7 +44,6 @@ public final class ClientAddress implements Shareable {
   public static final ClientAddress PEER = new ClientAddress(List.of(), Header.X_FORWARDED_FOR);
   /** Hops read from the right at most: a longer chain of trusted proxies ends at the last one read. */
   static final int MAX_HOPS = 32;
-  private static final String MAP = "sessiond.client-address";
 
   private final List<IpRange> trusted;
   private final Header header;
@@ -66,15 +63,9 @@ public final class ClientAddress implements Shareable {
     return new ClientAddress(trustedProxies.stream().map(IpRange::parse).toList(), h);
   }
 
-  /** Makes this what {@link #of(RoutingContext)} uses for the requests of {@code vertx}. */
-  public void install(Vertx vertx) {
-    vertx.sharedData().<String, ClientAddress>getLocalMap(MAP).put("resolver", this);
-  }
-
-  /** The client address of a routed request, by the resolver installed on its Vert.x (none: the peer). */
-  public static String of(RoutingContext ctx) {
-    ClientAddress resolver = ctx.vertx().sharedData().<String, ClientAddress>getLocalMap(MAP).get("resolver");
-    return (resolver == null ? PEER : resolver).resolve(ctx.request());
+  /** The client address of a routed request. */
+  public String of(RoutingContext ctx) {
+    return resolve(ctx.request());
   }
 
   public String resolve(HttpServerRequest request) {

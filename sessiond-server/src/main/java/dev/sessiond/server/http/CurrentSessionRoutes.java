@@ -24,12 +24,15 @@ public final class CurrentSessionRoutes {
   private final SessionService sessions;
   private final SessionViews views;
   private final SessionCookie cookie;
+  private final ClientAddress clients;
 
-  public CurrentSessionRoutes(LoginService login, SessionService sessions, SessionViews views, SessionCookie cookie) {
+  public CurrentSessionRoutes(LoginService login, SessionService sessions, SessionViews views, SessionCookie cookie,
+      ClientAddress clients) {
     this.login = login;
     this.sessions = sessions;
     this.views = views;
     this.cookie = cookie;
+    this.clients = clients;
   }
 
   public void mount(HttpApi api, Endpoints e) {
@@ -56,7 +59,7 @@ public final class CurrentSessionRoutes {
       throw new SessiondException.Forbidden("cross-origin request refused");
     }
     Requests.Login body = Json.body(ctx, Requests.Login.class);
-    String ip = ClientAddress.of(ctx);
+    String ip = clients.of(ctx);
     String userAgent = truncate(ctx.request().getHeader("User-Agent"));
     return login.login(body.username(), body.password(), ip, userAgent)
         .whenComplete((issued, error) -> {

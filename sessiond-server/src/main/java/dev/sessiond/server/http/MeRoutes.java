@@ -30,12 +30,15 @@ public final class MeRoutes {
   private final LoginService login;
   private final SessionViews views;
   private final CurrentSessionRoutes current;
+  private final ClientAddress clients;
 
-  public MeRoutes(SessionService sessions, LoginService login, SessionViews views, CurrentSessionRoutes current) {
+  public MeRoutes(SessionService sessions, LoginService login, SessionViews views, CurrentSessionRoutes current,
+      ClientAddress clients) {
     this.sessions = sessions;
     this.login = login;
     this.views = views;
     this.current = current;
+    this.clients = clients;
   }
 
   public void mount(HttpApi api, Endpoints e) {
@@ -73,7 +76,7 @@ public final class MeRoutes {
     api.route(POST, "/api/me/password", e.session(204, (ctx, caller) -> {
       Session me = self(ctx, caller);
       Requests.ChangePassword body = Json.body(ctx, Requests.ChangePassword.class);
-      String ip = ClientAddress.of(ctx);
+      String ip = clients.of(ctx);
       return login.changePassword(me, body.currentPassword(), body.newPassword(), ip).whenComplete((n, error) -> {
         if (error != null) {
           LOG.info("password change refused user={} session={} ip={}: {}", me.userId(), me.id(), ip,

@@ -31,14 +31,16 @@ public final class SessionRoutes {
   private final SessionService sessions;
   private final MemberService members;
   private final SessionViews views;
+  private final ClientAddress clients;
 
   /** Most session IDs in one use report. */
   public static final int MAX_REPORTED = 1000;
 
-  public SessionRoutes(SessionService sessions, MemberService members, SessionViews views) {
+  public SessionRoutes(SessionService sessions, MemberService members, SessionViews views, ClientAddress clients) {
     this.sessions = sessions;
     this.members = members;
     this.views = views;
+    this.clients = clients;
   }
 
   public void mount(HttpApi api, Endpoints e) {
@@ -47,7 +49,7 @@ public final class SessionRoutes {
       UserIds.require(body.userId());
       Profile requested = body.profile() == null ? null : body.profile().over(Profile.member(body.userId()));
       Duration ttl = body.ttl() == null ? null : Duration.ofSeconds(body.ttl());
-      String ip = ClientAddress.of(ctx);
+      String ip = clients.of(ctx);
       String ua = CurrentSessionRoutes.truncate(ctx.request().getHeader("User-Agent"));
       return members.profileForSession(body.userId(), requested, caller.isAdmin()).thenCompose(profile ->
           sessions.create(new SessionService.NewSession(body.userId(), profile, ttl, ip, ua), caller.actor()))

@@ -53,17 +53,19 @@ public final class OidcRoutes implements LoginPage.SignOut {
   private final IdentityStore identities;
   private final SessionCookie cookie;
   private final RedirectPolicy redirects;
+  private final ClientAddress clients;
   private final boolean secureCookies;
   private final Vertx vertx;
   private LoginPage page;
 
   public OidcRoutes(List<OidcProvider> providers, SessionService sessions, IdentityStore identities, SessionCookie cookie,
-      RedirectPolicy redirects, boolean secureCookies, Vertx vertx) {
+      RedirectPolicy redirects, ClientAddress clients, boolean secureCookies, Vertx vertx) {
     providers.forEach(p -> this.providers.put(p.settings().name(), p));
     this.sessions = sessions;
     this.identities = identities;
     this.cookie = cookie;
     this.redirects = redirects;
+    this.clients = clients;
     this.secureCookies = secureCookies;
     this.vertx = vertx;
   }
@@ -154,7 +156,7 @@ public final class OidcRoutes implements LoginPage.SignOut {
       page.message(ctx, 400, "The address to return to is not one this server may send you to, so it will not be followed.");
       return;
     }
-    String ip = ClientAddress.of(ctx);
+    String ip = clients.of(ctx);
     String agent = CurrentSessionRoutes.truncate(ctx.request().getHeader("User-Agent"));
     CompletionStage<SessionService.Issued> signedIn = vertx.executeBlocking(() -> provider.redeem(code, s.verifier(), s.nonce()), false)
         .toCompletionStage()
