@@ -10,7 +10,11 @@ export interface ConnectOptions {
   token?: string;
   /** Reconnect delays: each is random in [0, min(max, base × 2^attempt)] ms (at least 100). Default 1000 and 30000. */
   backoff?: { base?: number; max?: number };
-  /** Milliseconds without a frame (the server beats every 10 s by default) before the socket counts as lost; default 45000. */
+  /**
+   * Milliseconds without a frame before the socket counts as lost; default three of the server's
+   * heartbeats and at least 10 s (`heartbeat_interval` of system/init: 30 s at the server's
+   * default 10 s), 45000 until it is told.
+   */
   silence?: number;
 }
 
@@ -45,6 +49,8 @@ export interface Me {
   session_id: string;
   user_id: string;
   profile: Record<string, unknown>;
+  /** Seconds between the server's heartbeats (--ws-heartbeat). */
+  heartbeat_interval: number;
   [field: string]: unknown;
 }
 

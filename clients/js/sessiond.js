@@ -20,7 +20,8 @@ export function connect(options = {}) {
   const base = String(options.url || location.origin).replace(/\/+$/, '');
   const token = options.token;
   const backoff = { base: 1000, max: 30000, ...options.backoff };
-  const silence = options.silence || 45000;
+  // Until the server has told its heartbeat (system/init), 45 s; then three of its heartbeats, at least 10 s.
+  let silence = options.silence || 45000;
   const handlers = {};
   let ws = null;
   let attempt = 0;
@@ -86,6 +87,10 @@ export function connect(options = {}) {
         socket.send('{"event":"client/heartbeat"}');
       } else if (frame.event === 'system/init') {
         me = p;
+        if (!options.silence && p.heartbeat_interval > 0) {
+          silence = Math.max(10000, 3000 * p.heartbeat_interval);
+          listen();
+        }
         attempt = 0;
         setState('open', { session: p });
         if (handlers.devices && handlers.devices.length) load();
@@ -102,7 +107,7 @@ export function connect(options = {}) {
     };
   }
 
-  // A socket that hears nothing for `silence` (several heartbeats) is on a dead network: drop it.
+  // A socket that hears nothing for `silence` (three heartbeats, at least 10 s) is on a dead network: drop it.
   function listen() {
     clearTimeout(watchdog);
     watchdog = setTimeout(() => {

@@ -251,9 +251,8 @@ public final class Main {
     ClientAddress clientAddress = ClientAddress.parse(config.trustedProxies().ranges(), config.trustedProxies().header());
     LOG.info("client address: {}", clientAddress);
     String node = Tokens.newId();
-    // A node's connection states count for two heartbeats after its last refresh, like a silent socket.
     LiveConnections live = new LiveConnections(vertx, clock, config.wsReconnectGrace(), node, events::publish,
-        presence, config.wsHeartbeat().multipliedBy(2));
+        presence, config.wsHeartbeat());
     if (redis != null) {
       RedisEventBridge bridge = new RedisEventBridge(redis, node);
       events.subscribe(bridge);

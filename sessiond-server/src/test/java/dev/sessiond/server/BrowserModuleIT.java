@@ -284,6 +284,26 @@ class BrowserModuleIT {
   }
 
   @Test
+  void aNetworkGoneSilentIsToldByThreeOfTheServersHeartbeatsAndAtLeastTenSeconds() throws Exception {
+    freshPage();
+    try (Relay dark = new Relay(config.port())) {
+      open("silent-net", token(api.createSession("silent-net")), "http://127.0.0.1:" + dark.port());
+      waiting(Duration.ofSeconds(20)).until(d -> opens(events("silent-net")) == 1);
+      assertThat(((Number) browser.executeScript("return window.runs['silent-net'].session.me.heartbeat_interval;"))
+          .doubleValue()).isEqualTo(HEARTBEAT.toMillis() / 1000.0);
+      long start = System.nanoTime();
+      dark.blackhole();
+      // Nothing reaches the page, not even the server's close: only its own clock can tell. The
+      // last frame came at most a heartbeat before; the silence allowed is max(3 heartbeats, 10 s),
+      // not the 45 s the module waits before the server has told its heartbeat.
+      waiting(Duration.ofSeconds(30)).until(d -> has(events("silent-net"), "state", "reconnecting", 1006));
+      Duration told = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(told).isGreaterThanOrEqualTo(Duration.ofSeconds(10).minus(HEARTBEAT));
+      waiting(Duration.ofSeconds(20)).until(d -> opens(events("silent-net")) == 2);
+    }
+  }
+
+  @Test
   void theDevicesListIsLiveAndASignOutFromAnotherDeviceArrivesWithinTheHeartbeat() throws Exception {
     freshPage();
     member("devices-dana", "pw-dana");

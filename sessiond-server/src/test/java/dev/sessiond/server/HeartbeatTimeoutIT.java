@@ -50,7 +50,8 @@ class HeartbeatTimeoutIT {
       String token = s.get("token").asText();
       // The JDK's client answers every ping by itself: the live peer beside the silent one.
       WsClient answering = WsClient.connect(server.port(), token);
-      answering.next("system/init");
+      assertThat(answering.next("system/init").path("payload").path("heartbeat_interval").asDouble())
+          .as("system/init tells the heartbeat, in seconds").isEqualTo((double) BEAT.toSeconds());
 
       List<Frame> frames = new ArrayList<>();
       long asked;

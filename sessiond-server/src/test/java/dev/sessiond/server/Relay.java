@@ -12,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP relay between browsers and the real server, for what a network does to a socket: lose
  * it ({@link #cut}), stop carrying the client's bytes so that the server's heartbeat times out
- * ({@link #mute}), or end it with a close code the server does not send ({@link #closeWith}).
+ * ({@link #mute}), go silent both ways ({@link #blackhole}), or end it with a close code the
+ * server does not send ({@link #closeWith}).
  * Each applies to the connections open now; later ones relay normally.
  */
 final class Relay implements AutoCloseable {
@@ -63,6 +64,16 @@ final class Relay implements AutoCloseable {
     }
   }
 
+  /**
+   * From now on the open connections carry nothing either way, and the browser's side stays open
+   * whatever the server does: a network gone silent, which only the browser's own clock can tell.
+   */
+  void blackhole() {
+    for (Pipe p : pipes) {
+      p.dark = true;
+    }
+  }
+
   /** Sends the browser a close frame with {@code code} on every open connection, then drops it. */
   void closeWith(int code) {
     for (Pipe p : pipes) {
@@ -80,6 +91,7 @@ final class Relay implements AutoCloseable {
     final Socket client;
     final Socket server;
     volatile boolean muted;
+    volatile boolean dark;
 
     Pipe(Socket client, Socket server) {
       this.client = client;
@@ -100,7 +112,7 @@ final class Relay implements AutoCloseable {
             // Muted, only the browser's answer to the server's close frame passes (a close frame,
             // opcode 8, in a read of its own): the server then ends the TCP connection at once
             // rather than after its closing timeout.
-            if (fromClient && muted && (buf[0] & 0x0f) != 8) {
+            if (dark || fromClient && muted && (buf[0] & 0x0f) != 8) {
               continue;
             }
             synchronized (to) {
@@ -110,6 +122,10 @@ final class Relay implements AutoCloseable {
           }
         } catch (IOException e) {
           // one side went away
+        }
+        if (dark && !fromClient) {
+          closeQuietly(server);   // the browser hears nothing of it
+          return;
         }
         close();
       }, "relay-pump");
@@ -131,13 +147,13 @@ final class Relay implements AutoCloseable {
 
     void close() {
       pipes.remove(this);
+      closeQuietly(client);
+      closeQuietly(server);
+    }
+
+    private static void closeQuietly(Socket s) {
       try {
-        client.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
-      try {
-        server.close();
+        s.close();
       } catch (IOException e) {
         // closing anyway
       }

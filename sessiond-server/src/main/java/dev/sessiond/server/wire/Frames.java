@@ -18,6 +18,8 @@ public final class Frames {
    * {@code system/init}: who this connection belongs to, plus the room fields neko's client
    * reads at init. sessiond is no media server: those carry neutral values (no host, no screen,
    * no video, every room setting off), and {@code sessions} holds only the connecting session.
+   * {@code heartbeatInterval}: seconds between the server's heartbeats ({@code --ws-heartbeat}),
+   * so that a client can tell a dead network by the silence (neko's client ignores it).
    */
   public record Init(
       String sessionId,
@@ -29,11 +31,12 @@ public final class Frames {
       RoomSettings settings,
       boolean touchEvents,
       boolean screencastEnabled,
-      WebRtc webrtc) {
+      WebRtc webrtc,
+      double heartbeatInterval) {
 
-    public static Init of(SessionData self) {
+    public static Init of(SessionData self, java.time.Duration heartbeat) {
       return new Init(self.id(), self.userId(), self.profile(), ControlHost.NONE, ScreenSize.NONE, Map.of(self.id(), self),
-          RoomSettings.NEUTRAL, false, false, WebRtc.NONE);
+          RoomSettings.NEUTRAL, false, false, WebRtc.NONE, heartbeat.toMillis() / 1000.0);
     }
   }
 

@@ -52,6 +52,7 @@ public final class LiveConnections implements Consumer<SessionEvent> {
   private final String node;
   private final Consumer<SessionEvent> publish;
   private final PresenceStore presence;
+  private final Duration heartbeat;
   private final Duration presenceTtl;
   private final ConcurrentHashMap<String, Live> bySession = new ConcurrentHashMap<>();
   /** What other nodes told us about their connections, less what a change applied here made old. */
@@ -86,17 +87,19 @@ public final class LiveConnections implements Consumer<SessionEvent> {
   /**
    * {@code node} names this process; {@code publish} tells everyone (other nodes too) of local
    * changes; {@code presence} keeps this node's states where other nodes read them, counting for
-   * {@code presenceTtl} after each refresh ({@link #syncPresence}).
+   * two {@code heartbeat}s after each refresh ({@link #syncPresence}, called every heartbeat), as
+   * a silent socket does; {@code system/init} tells each socket the heartbeat.
    */
   public LiveConnections(Vertx vertx, Clock clock, Duration grace, String node, Consumer<SessionEvent> publish,
-      PresenceStore presence, Duration presenceTtl) {
+      PresenceStore presence, Duration heartbeat) {
     this.vertx = vertx;
     this.clock = clock;
     this.grace = grace;
     this.node = node;
     this.publish = publish;
     this.presence = presence;
-    this.presenceTtl = presenceTtl;
+    this.heartbeat = heartbeat;
+    this.presenceTtl = heartbeat.multipliedBy(2);
     // Longer than any node takes to hear of a change under load, and than a dead node takes to stop counting.
     Duration bound = presenceTtl.multipliedBy(3);
     this.remote = new RemoteConnections(bound.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : bound);
@@ -186,7 +189,7 @@ public final class LiveConnections implements Consumer<SessionEvent> {
         return watchers;
       });
     }
-    c.send("system/init", Frames.Init.of(views.of(s)));
+    c.send("system/init", Frames.Init.of(views.of(s), heartbeat));
     publishState(s.id(), s.userId(), state);
   }
 
