@@ -9,6 +9,7 @@ import dev.sessiond.core.SessiondException;
 import dev.sessiond.core.events.Actor;
 import dev.sessiond.core.events.Reasons;
 import dev.sessiond.server.http.Auth;
+import dev.sessiond.server.http.ClientAddress;
 import dev.sessiond.server.http.CurrentSessionRoutes;
 import dev.sessiond.server.http.Endpoints;
 import dev.sessiond.server.http.Errors;
@@ -66,11 +67,11 @@ public final class LoginPage {
   private final SessionService sessions;
   private final SessionCookie cookie;
   private final RedirectPolicy redirects;
-  private final dev.sessiond.server.http.ClientAddress clients;
+  private final ClientAddress clients;
   private final String template;
 
   public LoginPage(LoginService login, SessionService sessions, SessionCookie cookie, RedirectPolicy redirects,
-      dev.sessiond.server.http.ClientAddress clients) {
+      ClientAddress clients) {
     this.login = login;
     this.sessions = sessions;
     this.cookie = cookie;
