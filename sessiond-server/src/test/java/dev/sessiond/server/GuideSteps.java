@@ -80,7 +80,10 @@ record GuideSteps(List<Step> steps) {
         + "\" \"$@\"\n");
     Files.setPosixFilePermissions(sessiond, PosixFilePermissions.fromString("rwx------"));
     StringBuilder script = new StringBuilder("set -euo pipefail\n")
-        .append("trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n");
+        // Stop what the steps left running and wait for it to end: a server still shutting down
+        // after bash exited (no longer bash's descendant, so not killed below) wrote into the
+        // directory while JUnit deleted it (RedisGuideIT failed so once: "directory not empty").
+        .append("trap 'kill $(jobs -p) 2>/dev/null || true; wait || true' EXIT\n");
     for (int i = 0; i < steps.size(); i++) {
       // One pass, so that a port put in for one literal is never taken for another.
       String commands = Pattern.compile(String.join("|", replace.keySet().stream().map(Pattern::quote).toList()))
